@@ -1,0 +1,77 @@
+// netproof's command line. Parsing and wiring only: every decision lives in
+// the pipeline stages.
+
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { UserError, formatProblem } from "../user-error.ts";
+import { scenarioCommand } from "./scenario-command.ts";
+import { schemaCommand } from "./schema-command.ts";
+
+export const EXIT = { ok: 0, mismatch: 1, usage: 2, internal: 3 } as const;
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const DEFAULT_SCENARIO_DIR = path.join(repoRoot, "scenarios");
+
+export function buildProgram(): Command {
+  const program = new Command("netproof")
+    .description("Proves that a Kubernetes cluster's network does what its NetworkPolicies say.")
+    .showSuggestionAfterError(true)
+    .exitOverride();
+
+  program
+    .command("scenario")
+    .description("check a scenario: --plan predicts every cell from the policies, without a cluster")
+    .argument("[scenario]", "a scenario name from the library (see --list) or a path to a scenario file")
+    .option("--plan", "no cluster: compare declared and predicted reachability")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--list", "list the scenarios in the library with their descriptions")
+    .option("--verbose", "explain every cell, not only the disagreements")
+    .option("--dir <dir>", "the scenario library folder", DEFAULT_SCENARIO_DIR)
+    .showHelpAfterError("(run with --help for the flags)")
+    .action(async (scenario: string | undefined, opts: ScenarioFlags) => {
+      process.exitCode = await scenarioCommand(scenario, opts);
+    });
+
+  program
+    .command("schema")
+    .description("print the JSON Schema of scenario files, or write it for editors")
+    .option("--write [file]", "write it (default: scenarios/netproof.schema.json)")
+    .action((opts: { write?: string | boolean }) => {
+      process.exitCode = schemaCommand(opts, DEFAULT_SCENARIO_DIR);
+    });
+
+  return program;
+}
+
+export interface ScenarioFlags {
+  readonly plan?: boolean;
+  readonly format: "text" | "json";
+  readonly list?: boolean;
+  readonly verbose?: boolean;
+  readonly dir: string;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander has already printed its message (with a suggestion when one fits)
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof UserError) {
+      for (const p of err.problems) process.stderr.write(`netproof: ${formatProblem(p)}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`netproof: internal error (a bug; please report it with this trace)\n`);
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT.internal;
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,59 @@
+// `netproof scenario`: list the library, or check one scenario in plan mode.
+
+import { loadScenario } from "../scenario/load.ts";
+import { listScenarios, resolveScenario } from "../scenario/library.ts";
+import { renderPlanText } from "../report/plan-text.ts";
+import { planJson } from "../report/plan-json.ts";
+import { styleFor } from "../report/style.ts";
+import { formatProblem, UserError } from "../user-error.ts";
+import { runPlan } from "./plan-run.ts";
+import type { ScenarioFlags } from "./main.ts";
+
+export async function scenarioCommand(name: string | undefined, flags: ScenarioFlags): Promise<number> {
+  if (flags.list) return listCommand(flags);
+  if (!name) {
+    throw new UserError({
+      message: "which scenario? Give a name from the library or a path to a scenario file",
+      hint: "npm run scenario -- --list   shows the library; e.g. npm run scenario three-tier -- --plan",
+    });
+  }
+  const file = resolveScenario(name, flags.dir);
+  if (!flags.plan) {
+    throw new UserError({
+      message:
+        "live runs (k3s + Calico in Docker, or an existing cluster) are not available in this version of netproof",
+      hint: `run it in plan mode, which needs no cluster: npm run scenario ${name} -- --plan`,
+    });
+  }
+  const plan = loadScenario(file);
+  const run = runPlan(plan);
+  if (flags.format === "json") {
+    process.stdout.write(`${JSON.stringify(planJson(plan, run.phases, run.summary), null, 2)}\n`);
+  } else {
+    const errStyle = styleFor(process.stderr);
+    for (const w of plan.warnings) {
+      process.stderr.write(errStyle.yellow(`warning: ${formatProblem({ ...w.at, field: w.field, message: w.message })}`) + "\n");
+    }
+    for (const u of run.unmodelled) {
+      process.stderr.write(
+        errStyle.yellow(
+          `warning: phase ${u.phase}: the oracle models Kubernetes NetworkPolicy only; it ignores ${u.ids.join(", ")}`,
+        ) + "\n",
+      );
+    }
+    process.stdout.write(
+      `${renderPlanText(plan, run.phases, run.summary, { style: styleFor(process.stdout), verbose: flags.verbose === true })}\n`,
+    );
+  }
+  return run.summary.mismatches === 0 && run.summary.invalid === 0 ? 0 : 1;
+}
+
+function listCommand(flags: ScenarioFlags): number {
+  const entries = listScenarios(flags.dir);
+  const width = Math.max(0, ...entries.map((e) => e.name.length));
+  for (const e of entries) {
+    const note = e.mistake ? " (shows a mistake on purpose)" : "";
+    process.stdout.write(`${e.name.padEnd(width)}  ${e.description}${note}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,132 @@
+// The oracle's input and output. The input is a snapshot of a cluster
+// (namespaces, pods with IPs and ports, NetworkPolicies); it does not know
+// about scenarios or plans, so it can be fed from a plan or from a live cluster.
+
+import type { Labels, Protocol, ServedPort } from "../scenario/plan.ts";
+
+// --- networking.k8s.io/v1 NetworkPolicy, as the API server accepts it -------
+
+export interface LabelSelectorRequirement {
+  readonly key: string;
+  readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+  readonly values?: readonly string[];
+}
+
+export interface LabelSelector {
+  readonly matchLabels?: Labels;
+  readonly matchExpressions?: readonly LabelSelectorRequirement[];
+}
+
+export interface IPBlock {
+  readonly cidr: string;
+  readonly except?: readonly string[];
+}
+
+export interface NetworkPolicyPeer {
+  readonly podSelector?: LabelSelector;
+  readonly namespaceSelector?: LabelSelector;
+  readonly ipBlock?: IPBlock;
+}
+
+export interface NetworkPolicyPort {
+  /** Defaults to TCP. */
+  readonly protocol?: Protocol;
+  /** A number or a named container port; absent = every port. */
+  readonly port?: number | string;
+  readonly endPort?: number;
+}
+
+export interface NetworkPolicyIngressRule {
+  readonly from?: readonly NetworkPolicyPeer[];
+  readonly ports?: readonly NetworkPolicyPort[];
+}
+
+export interface NetworkPolicyEgressRule {
+  readonly to?: readonly NetworkPolicyPeer[];
+  readonly ports?: readonly NetworkPolicyPort[];
+}
+
+export interface NetworkPolicy {
+  readonly apiVersion: "networking.k8s.io/v1";
+  readonly kind: "NetworkPolicy";
+  readonly metadata: { readonly name: string; readonly namespace: string };
+  readonly spec: {
+    readonly podSelector: LabelSelector;
+    readonly policyTypes?: readonly ("Ingress" | "Egress")[];
+    readonly ingress?: readonly NetworkPolicyIngressRule[];
+    readonly egress?: readonly NetworkPolicyEgressRule[];
+  };
+}
+
+// --- the oracle's model of a cluster ---------------------------------------
+
+export interface OracleNamespace {
+  readonly name: string;
+  readonly labels: Labels;
+}
+
+export interface OraclePod {
+  /** `<namespace>/<name>`. */
+  readonly id: string;
+  readonly namespace: string;
+  readonly labels: Labels;
+  readonly ip: string;
+  /** Container ports, used to resolve named ports in policies and queries. */
+  readonly ports: readonly ServedPort[];
+}
+
+export interface OracleModel {
+  readonly namespaces: readonly OracleNamespace[];
+  readonly pods: readonly OraclePod[];
+  readonly policies: readonly NetworkPolicy[];
+}
+
+export interface OracleQuery {
+  /** Source pod id. */
+  readonly from: string;
+  /** A pod in the model, or an address outside it. */
+  readonly to: { readonly pod: string } | { readonly ip: string };
+  /** A number, or a port name resolved against the target pod's ports. */
+  readonly port: number | string;
+  readonly protocol: Protocol;
+}
+
+// --- the oracle's answer ----------------------------------------------------
+
+/** A rule that let the traffic through: policy, rule index, peer index. */
+export interface RuleRef {
+  /** `<namespace>/<name>`. */
+  readonly policy: string;
+  readonly rule: number;
+  /** Absent when the rule has no peers (matches every peer). */
+  readonly peer?: number;
+}
+
+export type DirectionDecision =
+  /** No policy of this direction selects the pod: allowed by default. */
+  | { readonly kind: "not-isolated" }
+  | {
+      readonly kind: "allowed";
+      /** Every policy of this direction that selects the pod. */
+      readonly isolatedBy: readonly string[];
+      /** The first rule (in policy name order) that allowed it. */
+      readonly allowedBy: RuleRef;
+    }
+  | {
+      readonly kind: "denied";
+      readonly isolatedBy: readonly string[];
+    }
+  /** Ingress of a target outside the cluster: no policy applies there. */
+  | { readonly kind: "not-applicable" };
+
+export type Prediction =
+  | {
+      readonly kind: "allowed" | "denied";
+      readonly egress: DirectionDecision;
+      readonly ingress: DirectionDecision;
+    }
+  /**
+   * The question itself has no answer, e.g. a named port that the target pod
+   * does not have: the traffic cannot happen, and that is not a policy denial.
+   */
+  | { readonly kind: "invalid"; readonly reason: string };

@@ -1,0 +1,68 @@
+import { expect } from "chai";
+import type { Cell } from "../../src/scenario/plan.ts";
+import type { Prediction } from "../../src/oracle/types.ts";
+import { comparePlanCell, summarisePlan } from "../../src/verdict/verdict.ts";
+
+const at = { file: "s.yaml", line: 3 };
+
+function cell(declared: Cell["declared"]): Cell {
+  return {
+    key: "a/web -> a/db:5432/TCP",
+    from: "a/web",
+    to: { kind: "workload", workload: "a/db" },
+    port: 5432,
+    protocol: "TCP",
+    kind: "tcp",
+    declared,
+  };
+}
+
+const allowed: Prediction = {
+  kind: "allowed",
+  egress: { kind: "not-isolated" },
+  ingress: { kind: "allowed", isolatedBy: ["a/p"], allowedBy: { policy: "a/p", rule: 0 } },
+};
+const denied: Prediction = {
+  kind: "denied",
+  egress: { kind: "not-isolated" },
+  ingress: { kind: "denied", isolatedBy: ["a/deny"] },
+};
+
+describe("verdict: declared vs predicted", () => {
+  it("passes when declared and predicted agree", () => {
+    expect(comparePlanCell(cell({ kind: "allow", at }), allowed).verdict).to.deep.equal({ kind: "pass" });
+    expect(comparePlanCell(cell({ kind: "deny", at }), denied).verdict).to.deep.equal({ kind: "pass" });
+  });
+
+  it("reports an expectation mismatch in both directions", () => {
+    expect(comparePlanCell(cell({ kind: "deny", at }), allowed).verdict).to.deep.equal({
+      kind: "expectation-mismatch",
+      declared: "deny",
+      predicted: "allow",
+    });
+    expect(comparePlanCell(cell({ kind: "allow", at }), denied).verdict).to.deep.equal({
+      kind: "expectation-mismatch",
+      declared: "allow",
+      predicted: "deny",
+    });
+  });
+
+  it("lets the oracle decide cells nobody declared", () => {
+    const r = comparePlanCell(cell({ kind: "oracle" }), denied);
+    expect(r.declared).to.equal("oracle");
+    expect(r.verdict.kind).to.equal("pass");
+  });
+
+  it("keeps an unanswerable cell apart from a denial", () => {
+    const r = comparePlanCell(cell({ kind: "deny", at }), { kind: "invalid", reason: "no port named http" });
+    expect(r.verdict).to.deep.equal({ kind: "invalid", reason: "no port named http" });
+  });
+
+  it("counts the outcomes of every phase", () => {
+    const s = summarisePlan([
+      { phase: "initial", cells: [comparePlanCell(cell({ kind: "allow", at }), allowed), comparePlanCell(cell({ kind: "oracle" }), denied)] },
+      { phase: "later", cells: [comparePlanCell(cell({ kind: "allow", at }), denied), comparePlanCell(cell({ kind: "allow", at }), { kind: "invalid", reason: "x" })] },
+    ]);
+    expect(s).to.deep.equal({ cells: 4, pass: 2, mismatches: 1, invalid: 1, undeclared: 1 });
+  });
+});
