@@ -64,7 +64,7 @@ export function planJson(plan: Plan, phases: readonly PhasePlanResult[], summary
           declaredAt: d.kind === "oracle" ? null : { file: d.at.file, line: d.at.line },
           predicted: p.kind === "invalid" ? "invalid" : p.kind === "allowed" ? "allow" : "deny",
           verdict: r.verdict.kind,
-          reason: describePrediction(p),
+          reason: describePrediction(p, r.cell.key),
           egress: p.kind === "invalid" ? null : p.egress,
           ingress: p.kind === "invalid" ? null : p.ingress,
         };

@@ -97,7 +97,7 @@ function explainCell(r: CellPlanResult, style: Style): string[] {
   const declared = r.cell.declared;
   if (declared.kind === "oracle") lines.push(`       declared: nothing (left to the oracle)`);
   else lines.push(`       declared: ${declared.kind} at ${declared.at.file}:${declared.at.line}`);
-  lines.push(`       predicted: ${describePrediction(r.predicted)}`);
+  lines.push(`       predicted: ${describePrediction(r.predicted, r.cell.key)}`);
   return lines;
 }
 

@@ -1,0 +1,106 @@
+// From a Plan phase to the oracle and back: one prediction per cell.
+
+import type { Cell, Phase, Plan, PlannedManifest, Protocol } from "../scenario/plan.ts";
+import { createOracle } from "./oracle.ts";
+import type { NetworkPolicy, OracleModel, OracleQuery, Prediction } from "./types.ts";
+
+/** Where kubectl puts a namespaced object that names no namespace. */
+const DEFAULT_NAMESPACE = "default";
+const DNS_PORT = 53;
+
+/**
+ * Predictions for every cell of the phase, keyed by Cell.key. `ips` are the
+ * pod IPs by workload id: plan.plannedIps in plan mode, the live ones later.
+ * Only networking.k8s.io/v1 NetworkPolicy manifests count; see
+ * unsupportedPolicies for the ones the oracle ignores.
+ */
+export function predictPhase(
+  plan: Plan,
+  phase: Phase,
+  ips: Readonly<Record<string, string>>,
+): ReadonlyMap<string, Prediction> {
+  const oracle = createOracle(phaseModel(phase, ips));
+  const predictions = new Map<string, Prediction>();
+  for (const cell of phase.cells) predictions.set(cell.key, oracle.predict(cellQuery(plan, cell)));
+  return predictions;
+}
+
+/** The oracle's view of a phase. */
+export function phaseModel(phase: Phase, ips: Readonly<Record<string, string>>): OracleModel {
+  return {
+    namespaces: phase.namespaces.map((ns) => ({ name: ns.name, labels: ns.labels })),
+    pods: phase.workloads.map((w) => ({
+      id: w.id,
+      namespace: w.namespace,
+      labels: w.labels,
+      ip: ips[w.id] ?? "",
+      ports: w.ports,
+    })),
+    policies: phase.manifests.filter(isNetworkPolicy).map((m) => asNetworkPolicy(m)),
+  };
+}
+
+/**
+ * Policy manifests in force during the phase that change traffic but that
+ * this oracle does not evaluate (Calico's own policies, admin network
+ * policies), so the caller can warn that predictions ignore them. Staged
+ * Calico policies are left out: they never enforce anything.
+ */
+export function unsupportedPolicies(phase: Phase): PlannedManifest[] {
+  return phase.manifests.filter((m) => {
+    const group = apiGroup(m.object.apiVersion);
+    const { kind } = m.object;
+    if (group === "projectcalico.org" || group === "crd.projectcalico.org") {
+      return kind.endsWith("NetworkPolicy") && !kind.startsWith("Staged");
+    }
+    return group === "policy.networking.k8s.io" && kind.endsWith("AdminNetworkPolicy");
+  });
+}
+
+/** The question a cell asks, as the oracle understands it. */
+export function cellQuery(plan: Plan, cell: Cell): OracleQuery {
+  const protocol = cellProtocol(cell);
+  switch (cell.to.kind) {
+    case "workload":
+      return { from: cell.from, to: { pod: cell.to.workload }, port: cell.port, protocol };
+    // NetworkPolicy applies after the Service's DNAT: the packet the policy
+    // sees goes to the pod, on the same port (the plan's Services mirror them).
+    case "service":
+      return { from: cell.from, to: { pod: cell.to.workload }, port: cell.port, protocol };
+    case "external":
+      return { from: cell.from, to: { ip: cell.to.address }, port: cell.port, protocol };
+    case "dns":
+      return { from: cell.from, to: { pod: plan.clusterDns }, port: DNS_PORT, protocol: "UDP" };
+  }
+}
+
+function cellProtocol(cell: Cell): Protocol {
+  switch (cell.kind) {
+    case "http":
+      return "TCP";
+    case "dns":
+      return "UDP";
+    case "tcp":
+    case "udp":
+    case "sctp":
+      return cell.protocol;
+  }
+}
+
+function isNetworkPolicy(manifest: PlannedManifest): boolean {
+  return manifest.object.apiVersion === "networking.k8s.io/v1" && manifest.object.kind === "NetworkPolicy";
+}
+
+// The scenario stage has checked the shape; only the namespace may be implied.
+function asNetworkPolicy(manifest: PlannedManifest): NetworkPolicy {
+  const object = manifest.object as unknown as NetworkPolicy;
+  return {
+    ...object,
+    metadata: { name: object.metadata.name, namespace: manifest.object.metadata.namespace ?? DEFAULT_NAMESPACE },
+  };
+}
+
+function apiGroup(apiVersion: string): string {
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? "" : apiVersion.slice(0, slash);
+}
