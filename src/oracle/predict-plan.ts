@@ -1,6 +1,7 @@
 // From a Plan phase to the oracle and back: one prediction per cell.
 
 import type { Cell, Phase, Plan, PlannedManifest, Protocol } from "../scenario/plan.ts";
+import { renderManifest } from "../scenario/render.ts";
 import { createOracle } from "./oracle.ts";
 import type { NetworkPolicy, OracleModel, OracleQuery, Prediction } from "./types.ts";
 
@@ -36,7 +37,7 @@ export function phaseModel(phase: Phase, ips: Readonly<Record<string, string>>):
       ip: ips[w.id] ?? "",
       ports: w.ports,
     })),
-    policies: phase.manifests.filter(isNetworkPolicy).map((m) => asNetworkPolicy(m)),
+    policies: phase.manifests.filter(isNetworkPolicy).map((m) => asNetworkPolicy(m, ips)),
   };
 }
 
@@ -92,8 +93,9 @@ function isNetworkPolicy(manifest: PlannedManifest): boolean {
 }
 
 // The scenario stage has checked the shape; only the namespace may be implied.
-function asNetworkPolicy(manifest: PlannedManifest): NetworkPolicy {
-  const object = manifest.object as unknown as NetworkPolicy;
+// Pod-IP templates are rendered with the IPs of this run (planned or live).
+function asNetworkPolicy(manifest: PlannedManifest, ips: Readonly<Record<string, string>>): NetworkPolicy {
+  const object = renderManifest(manifest.object, ips) as unknown as NetworkPolicy;
   return {
     ...object,
     metadata: { name: object.metadata.name, namespace: manifest.object.metadata.namespace ?? DEFAULT_NAMESPACE },

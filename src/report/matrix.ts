@@ -49,9 +49,12 @@ export function splitResults<R extends { readonly cell: Cell }>(
     group.results.set(`${cell.from}\u0000${cell.to.workload}`, r);
   }
   const order = (ids: Set<string>) => workloadOrder.filter((w) => ids.has(w));
+  // Every table gets every source as a row, so tables line up and a pod's
+  // own cell shows as "-" rather than a missing row.
+  const sources = order(new Set([...byGroup.values()].flatMap((g) => [...g.rows])));
   const groups = [...byGroup.entries()]
     .sort(([a], [b]) => comparePortTitles(a, b))
-    .map(([title, g]) => ({ title, rows: order(g.rows), columns: order(g.columns), results: g.results }));
+    .map(([title, g]) => ({ title, rows: sources, columns: order(g.columns), results: g.results }));
   return { groups, others };
 }
 

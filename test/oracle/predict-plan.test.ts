@@ -121,6 +121,31 @@ describe("oracle: predictPhase", () => {
     expect(predictions.size).to.equal(cells.length);
   });
 
+  it("renders pod-IP templates in policies with the IPs it is given", () => {
+    const templated: Phase = {
+      ...phase,
+      manifests: [
+        manifest(
+          netpol("api-from-web-ip", {
+            podSelector: { matchLabels: { app: "api" } },
+            ingress: [{ from: [{ ipBlock: { cidr: "{{ ip shop/web }}/32" } }] }],
+          }),
+        ),
+      ],
+      cells: [cell("shop/web", { kind: "workload", workload: "shop/api" }, 8080, "tcp")],
+    };
+    const fromWeb = "shop/web -> workload:shop/api:8080/tcp";
+    // Live IPs: web has moved; the template follows it, so web is still admitted.
+    const live = predictPhase(plan, templated, { ...plan.plannedIps, "shop/web": "10.42.7.7" });
+    expect(live.get(fromWeb)?.kind).to.equal("allowed");
+    // ...and the address web had in the plan is no longer the one the policy names.
+    const api = predictPhase(plan, { ...templated, cells: [cell("shop/api", { kind: "workload", workload: "shop/api" }, 8080, "tcp")] }, {
+      ...plan.plannedIps,
+      "shop/web": "10.42.7.7",
+    });
+    expect(api.get("shop/api -> workload:shop/api:8080/tcp")?.kind).to.equal("denied");
+  });
+
   it("lists the policy manifests the oracle ignores, and only those", () => {
     expect(unsupportedPolicies(phase).map((m) => m.id)).to.deep.equal([
       "GlobalNetworkPolicy/deny-all",

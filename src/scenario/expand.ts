@@ -1,0 +1,249 @@
+// Expansion of a validated scenario into the Plan: phases with their
+// namespaces, workloads, manifests in force and cells with declared values.
+
+import path from "node:path";
+import type { NetworkPolicy } from "../oracle/types.ts";
+import { UserError, type Problem } from "../user-error.ts";
+import { matrixCells, type CellSpec } from "./cells.ts";
+import { CLUSTER_DNS } from "./cluster-dns.ts";
+import { resolveDeclared, type DefaultValue } from "./declared.ts";
+import { compileExpect } from "./expectations.ts";
+import { checkManifest } from "./manifest-checks.ts";
+import { loadManifestEntries, type LoadedManifest, type ManifestContext } from "./manifests.ts";
+import { applyChanges, initialManifests } from "./manifests-in-force.ts";
+import { buildModel, namespaceLabels, METADATA_NAME } from "./model.ts";
+import { isNetworkPolicyV1 } from "./network-policy-schema.ts";
+import type { Cell, Phase, Plan, PlannedNamespace, PlannedWorkload, ScenarioWarning } from "./plan.ts";
+import { plannedIps } from "./planned-ips.ts";
+import { renderManifest } from "./render.ts";
+import type { Rule } from "./rules.ts";
+import type { ScenarioInput, StepInput } from "./schema.ts";
+import { selectorWarnings } from "./selector-warnings.ts";
+import { WorkloadIndex } from "./workload-index.ts";
+import { formatPath, type Locator, type Path } from "./yaml-source.ts";
+
+export interface ExpandOptions {
+  readonly file: string;
+  readonly locate: Locator;
+  readonly readFile: (file: string) => string;
+}
+
+interface PhaseState {
+  readonly name: string;
+  readonly description?: string;
+  readonly namespaces: readonly PlannedNamespace[];
+  readonly workloads: readonly PlannedWorkload[];
+  readonly manifests: readonly LoadedManifest[];
+  readonly rules: readonly Rule[];
+  readonly default?: DefaultValue;
+}
+
+export function expandScenario(input: ScenarioInput, options: ExpandOptions): Plan {
+  const { locate } = options;
+  const { model, problems } = buildModel(input, locate);
+  if (problems.length > 0) throw new UserError(unique(problems));
+
+  const namespaceNames = model.namespaces.map((n) => n.name);
+  const index = new WorkloadIndex(model.workloads, namespaceNames);
+  const ips = plannedIps(index.managed().map((w) => w.id));
+  const ruleCtx = { index, externals: model.externals };
+  const manifestCtx: ManifestContext = { scenarioFile: options.file, locate, readFile: options.readFile };
+  const warnings: ScenarioWarning[] = [];
+
+  const load = (entries: Parameters<typeof loadManifestEntries>[0], base: Path): LoadedManifest[] => {
+    const loaded = loadManifestEntries(entries, base, manifestCtx);
+    problems.push(...loaded.problems);
+    for (const m of loaded.manifests) problems.push(...checkManifest(m, { index, ips, namespaces: namespaceNames }));
+    return loaded.manifests;
+  };
+  const expectations = (expect: ScenarioInput["expect"], base: Path, layer: number): { rules: Rule[]; default?: DefaultValue } => {
+    const compiled = compileExpect(expect, base, layer, locate, ruleCtx);
+    problems.push(...compiled.problems);
+    warnings.push(...compiled.warnings);
+    return compiled.default ? { rules: compiled.rules, default: compiled.default } : { rules: compiled.rules };
+  };
+
+  const initial = initialManifests(load(input.manifests ?? [], ["manifests"]));
+  problems.push(...initial.problems);
+  const first = expectations(input.expect, ["expect"], 0);
+  const states: PhaseState[] = [
+    {
+      name: "initial",
+      namespaces: model.namespaces,
+      workloads: model.workloads,
+      manifests: initial.inForce,
+      rules: first.rules,
+      ...(first.default ? { default: first.default } : {}),
+    },
+  ];
+
+  const stepNames = new Set(["initial"]);
+  (input.steps ?? []).forEach((step, s) => {
+    const base: Path = ["steps", s];
+    const before = states[states.length - 1];
+    if (!before) return;
+    if (stepNames.has(step.name)) {
+      problems.push({ ...locate.at([...base, "name"]), field: formatPath([...base, "name"]), message: `duplicate step name "${step.name}"`, hint: '"initial" is the name of the first phase' });
+    }
+    stepNames.add(step.name);
+    const namespaces = relabelNamespaces(before.namespaces, step, base, locate, problems);
+    const workloads = relabelWorkloads(before.workloads, step, base, locate, index, problems);
+    const changes = applyChanges(
+      before.manifests,
+      {
+        add: load(step.manifests?.add ?? [], [...base, "manifests", "add"]),
+        replace: load(step.manifests?.replace ?? [], [...base, "manifests", "replace"]),
+        delete: (step.manifests?.delete ?? []).map((id, i) => ({ id, path: [...base, "manifests", "delete", i] })),
+      },
+      locate,
+    );
+    problems.push(...changes.problems);
+    const own = expectations(step.expect, [...base, "expect"], s + 1);
+    const fallback = own.default ?? before.default;
+    states.push({
+      name: step.name,
+      ...(step.description !== undefined ? { description: step.description } : {}),
+      namespaces,
+      workloads,
+      manifests: changes.inForce,
+      rules: [...before.rules, ...own.rules],
+      ...(fallback ? { default: fallback } : {}),
+    });
+  });
+  if (problems.length > 0) throw new UserError(unique(problems));
+
+  const matrix = matrixCells(model.workloads);
+  const matrixKeys = new Set(matrix.map((c) => c.key));
+  const phases: Phase[] = [];
+  for (const state of states) {
+    const universe = cellUniverse(matrix, state.rules, problems);
+    const resolution = resolveDeclared(universe, matrixKeys, state.rules, state.default);
+    problems.push(...resolution.conflicts.filter((c) => !problems.some((p) => p.message === c.message)));
+    const cells: Cell[] = universe.map((c) => ({ ...c, declared: resolution.declared.get(c.key) ?? { kind: "oracle" } }));
+    warnings.push(...policyWarnings(state, ips, state.name));
+    phases.push({
+      name: state.name,
+      ...(state.description !== undefined ? { description: state.description } : {}),
+      namespaces: state.namespaces,
+      workloads: state.workloads,
+      manifests: state.manifests.map((m) => ({ id: m.id, origin: m.origin, object: m.object })),
+      cells,
+    });
+  }
+  if (problems.length > 0) throw new UserError(unique(problems));
+
+  return {
+    scenario: {
+      name: input.name ?? path.basename(options.file).replace(/\.ya?ml$/, ""),
+      description: input.description,
+      file: options.file,
+      ...(input.mistake !== undefined ? { demonstratesMistake: input.mistake } : {}),
+    },
+    phases,
+    plannedIps: ips,
+    clusterDns: CLUSTER_DNS.id,
+    warnings: dedupe(warnings),
+  };
+}
+
+/** The matrix plus every cell a rule names, in a stable order; HTTP statuses must agree. */
+function cellUniverse(matrix: readonly CellSpec[], rules: readonly Rule[], problems: Problem[]): CellSpec[] {
+  const cells = new Map<string, { cell: CellSpec; rule?: Rule }>(matrix.map((c) => [c.key, { cell: c }]));
+  for (const rule of rules) {
+    for (const named of rule.names) {
+      const seen = cells.get(named.key);
+      if (!seen) {
+        cells.set(named.key, { cell: named, rule });
+        continue;
+      }
+      const status = named.http?.status;
+      const earlier = seen.cell.http?.status;
+      if (status === undefined || status === earlier) continue;
+      if (earlier !== undefined && seen.rule && seen.rule.layer === rule.layer) {
+        const message = `"${rule.text}" expects HTTP ${status} but "${seen.rule.text}" (line ${seen.rule.at.line}) expects ${earlier} for ${named.key}`;
+        if (!problems.some((p) => p.message === message)) problems.push({ ...rule.at, field: "expect", message });
+        continue;
+      }
+      cells.set(named.key, { cell: named, rule });
+    }
+  }
+  return [...cells.values()].map((v) => v.cell);
+}
+
+function relabelNamespaces(before: readonly PlannedNamespace[], step: StepInput, base: Path, locate: Locator, problems: Problem[]): PlannedNamespace[] {
+  const next = [...before];
+  for (const [name, change] of Object.entries(step.namespaces ?? {})) {
+    const path = [...base, "namespaces", name];
+    const i = next.findIndex((n) => n.name === name && n.managed);
+    const current = next[i];
+    if (!current) {
+      problems.push({ ...locate.at(path, { key: true }), field: formatPath(path), message: `namespace "${name}" is not declared in the scenario` });
+      continue;
+    }
+    const labels = namespaceLabels(name, change.labels, (message) =>
+      problems.push({ ...locate.at([...path, "labels", METADATA_NAME]), field: formatPath([...path, "labels", METADATA_NAME]), message }),
+    );
+    next[i] = { ...current, labels };
+  }
+  return next;
+}
+
+function relabelWorkloads(
+  before: readonly PlannedWorkload[],
+  step: StepInput,
+  base: Path,
+  locate: Locator,
+  index: WorkloadIndex,
+  problems: Problem[],
+): PlannedWorkload[] {
+  const next = [...before];
+  for (const [ref, change] of Object.entries(step.workloads ?? {})) {
+    const path = [...base, "workloads", ref];
+    const resolved = index.resolve(ref);
+    const i = resolved.ok ? next.findIndex((w) => w.id === resolved.value.id && w.managed) : -1;
+    const current = next[i];
+    if (!resolved.ok || !current) {
+      const message = resolved.ok ? `${ref} is not created by netproof; its labels cannot change` : resolved.message;
+      const hint = resolved.ok ? undefined : resolved.hint;
+      problems.push({ ...locate.at(path, { key: true }), field: formatPath(path), message, ...(hint ? { hint } : {}) });
+      continue;
+    }
+    next[i] = { ...current, labels: change.labels };
+  }
+  return next;
+}
+
+function policyWarnings(state: PhaseState, ips: Readonly<Record<string, string>>, phase: string): ScenarioWarning[] {
+  const suffix = phase === "initial" ? "" : ` (in phase ${phase})`;
+  return state.manifests
+    .filter((m) => isNetworkPolicyV1(m.object))
+    .flatMap((m) =>
+      // Checked against the NetworkPolicy schema at load time.
+      selectorWarnings(renderManifest(m.object, ips) as unknown as NetworkPolicy, m.locate, m.fieldPrefix, state).map((w) => ({ ...w, message: w.message + suffix })),
+    );
+}
+
+/** The same problem found twice (a bad row name, once per column) is reported once. */
+function unique(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.file}:${p.line}:${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A warning that holds in every phase is reported once, without the phase. */
+function dedupe(warnings: readonly ScenarioWarning[]): ScenarioWarning[] {
+  const seen = new Set<string>();
+  const out: ScenarioWarning[] = [];
+  for (const w of warnings) {
+    const plain = w.message.replace(/ \(in phase [^)]*\)$/, "");
+    const key = `${w.at.file}:${w.at.line}:${w.field}:${plain}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(w);
+  }
+  return out;
+}

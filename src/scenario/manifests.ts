@@ -1,0 +1,109 @@
+// Manifest entries (file paths and inline documents) loaded into documents
+// that remember where they were written.
+
+import path from "node:path";
+import { UserError, type Problem } from "../user-error.ts";
+import type { KubeObject, SourceRef } from "./plan.ts";
+import type { ManifestEntryInput } from "./schema.ts";
+import { formatPath, parseYamlDocuments, type Locator, type Path } from "./yaml-source.ts";
+
+export interface LoadedManifest {
+  /** `<kind>/<namespace>/<name>`, or `<kind>/<name>` without a namespace. */
+  readonly id: string;
+  readonly object: KubeObject;
+  readonly origin: SourceRef;
+  /** Paths relative to the document. */
+  readonly locate: Locator;
+  /** Prepended to document paths in messages (`manifests[1].inline`); empty for files. */
+  readonly fieldPrefix: Path;
+}
+
+export interface ManifestContext {
+  readonly scenarioFile: string;
+  readonly locate: Locator;
+  readonly readFile: (file: string) => string;
+}
+
+export function loadManifestEntries(
+  entries: readonly ManifestEntryInput[],
+  basePath: Path,
+  ctx: ManifestContext,
+): { manifests: LoadedManifest[]; problems: Problem[] } {
+  const manifests: LoadedManifest[] = [];
+  const problems: Problem[] = [];
+  entries.forEach((entry, i) => {
+    const entryPath = [...basePath, i];
+    const documents = typeof entry === "string" ? fileDocuments(entry, entryPath, ctx, problems) : inlineDocuments(entry.inline, entryPath, ctx);
+    for (const doc of documents) {
+      const checked = basicChecks(doc.value, doc.locate, doc.fieldPrefix);
+      if (!checked.ok) problems.push(...checked.problems);
+      else manifests.push({ id: checked.id, object: checked.object, origin: doc.locate.at([]), locate: doc.locate, fieldPrefix: doc.fieldPrefix });
+    }
+  });
+  return { manifests, problems };
+}
+
+interface RawDocument {
+  readonly value: unknown;
+  readonly locate: Locator;
+  readonly fieldPrefix: Path;
+}
+
+function inlineDocuments(inline: unknown, entryPath: Path, ctx: ManifestContext): RawDocument[] {
+  const base = [...entryPath, "inline"];
+  if (!Array.isArray(inline)) return [{ value: inline, locate: ctx.locate.under(base), fieldPrefix: base }];
+  return inline.map((value, j) => ({ value, locate: ctx.locate.under([...base, j]), fieldPrefix: [...base, j] }));
+}
+
+function fileDocuments(entry: string, entryPath: Path, ctx: ManifestContext, problems: Problem[]): RawDocument[] {
+  const file = path.isAbsolute(entry) ? entry : path.join(path.dirname(ctx.scenarioFile), entry);
+  const at = { ...ctx.locate.at(entryPath), field: formatPath(entryPath) };
+  let text: string;
+  try {
+    text = ctx.readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = code === "ENOENT" ? `manifest file not found: ${file}` : `cannot read manifest file ${file}: ${(error as Error).message}`;
+    problems.push({ ...at, message, hint: "manifest paths are relative to the scenario file" });
+    return [];
+  }
+  try {
+    const docs = parseYamlDocuments(file, text);
+    if (docs.length === 0) problems.push({ ...at, message: `manifest file ${file} holds no YAML document` });
+    return docs.map((d) => ({ value: d.value, locate: d.locate, fieldPrefix: [] }));
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    problems.push(...error.problems);
+    return [];
+  }
+}
+
+type Checked = { ok: true; id: string; object: KubeObject } | { ok: false; problems: Problem[] };
+
+/** apiVersion, kind and metadata.name: what every Kubernetes object needs. */
+function basicChecks(value: unknown, locate: Locator, fieldPrefix: Path): Checked {
+  const problem = (p: Path, message: string): Problem => ({ ...locate.at(p), field: formatPath([...fieldPrefix, ...p]), message });
+  if (!isRecord(value)) return { ok: false, problems: [problem([], "a manifest is a mapping with apiVersion, kind and metadata")] };
+  const problems: Problem[] = [];
+  for (const field of ["apiVersion", "kind"] as const) {
+    if (typeof value[field] !== "string" || value[field] === "") problems.push(problem([field], `${field} is required (a string)`));
+  }
+  const metadata = value["metadata"];
+  if (!isRecord(metadata) || typeof metadata["name"] !== "string" || metadata["name"] === "") {
+    problems.push(problem(isRecord(metadata) ? ["metadata", "name"] : ["metadata"], "metadata.name is required (a string)"));
+  } else if (metadata["namespace"] !== undefined && typeof metadata["namespace"] !== "string") {
+    problems.push(problem(["metadata", "namespace"], "metadata.namespace is a string"));
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  const object = value as unknown as KubeObject;
+  return { ok: true, id: manifestId(object), object };
+}
+
+export function manifestId(object: KubeObject): string {
+  const ns = object.metadata.namespace;
+  return ns === undefined ? `${object.kind}/${object.metadata.name}` : `${object.kind}/${ns}/${object.metadata.name}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
