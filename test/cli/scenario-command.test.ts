@@ -1,0 +1,167 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect } from "chai";
+import { execa } from "execa";
+import { runPlan } from "../../src/cli/plan-run.ts";
+import { loadScenario } from "../../src/scenario/load.ts";
+import { listScenarios } from "../../src/scenario/library.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const scenarios = path.join(root, "scenarios");
+
+/** The CLI as a user runs it; `reject: false` so exit codes can be asserted. */
+async function netproof(...args: string[]) {
+  return execa("node", ["--import", "tsx", path.join(root, "src/cli/main.ts"), ...args], {
+    cwd: root,
+    reject: false,
+    env: { NO_COLOR: "1" },
+  });
+}
+
+describe("cli: netproof scenario", function () {
+  this.timeout(60_000);
+  let dir: string;
+
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "netproof-cli-"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  function scenarioFile(name: string, text: string): string {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  }
+
+  it("every library scenario passes plan mode; the mistake ones say what the mistake is", () => {
+    const entries = listScenarios(scenarios);
+    expect(entries.map((e) => e.name)).to.include.members([
+      "three-tier",
+      "default-deny-ingress",
+      "default-deny-egress",
+      "default-deny-all",
+      "dns-egress",
+      "cross-namespace",
+      "namespace-isolation",
+      "monitoring-access",
+      "ipblock-except",
+      "external-https-egress",
+      "api-gateway",
+      "mistake-and-vs-or",
+      "mistake-forgot-dns",
+      "mistake-namespace-labels-not-set",
+      "mistake-egress-to-service",
+    ]);
+    for (const entry of entries) {
+      const run = runPlan(loadScenario(entry.file));
+      expect(run.summary, entry.name).to.include({ mismatches: 0, invalid: 0 });
+      expect(run.summary.cells, entry.name).to.be.greaterThan(0);
+      expect(Boolean(entry.mistake), `${entry.name}: mistake-* scenarios and only those declare a mistake`).to.equal(
+        entry.name.startsWith("mistake-"),
+      );
+    }
+  });
+
+  it("--plan prints the truth tables and exits 0 when declared = predicted", async () => {
+    const r = await netproof("scenario", "three-tier", "--plan");
+    expect(r.exitCode, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/5432\/TCP/);
+    expect(r.stdout).to.match(/^\s+web\s+X\s+web\s+X\s*$/m); // web may not skip a tier to db
+    expect(r.stdout).to.match(/plan: \d+ cells, \d+ agree, 0 disagree, 0 invalid/);
+  });
+
+  it("exits 1 and explains each disagreement with the rule that decided it", async () => {
+    const file = scenarioFile(
+      "wrong.yaml",
+      [
+        "description: web may reach db, but the author thinks not",
+        "namespaces: { shop: {} }",
+        "workloads:",
+        "  shop/web: { labels: { app: web }, ports: [80] }",
+        "  shop/db: { labels: { app: db }, ports: [5432] }",
+        "manifests:",
+        "  - inline:",
+        "      apiVersion: networking.k8s.io/v1",
+        "      kind: NetworkPolicy",
+        "      metadata: { name: db-from-web, namespace: shop }",
+        "      spec:",
+        "        podSelector: { matchLabels: { app: db } }",
+        "        ingress: [{ from: [{ podSelector: { matchLabels: { app: web } } }] }]",
+        "expect:",
+        "  allow: [db -> web:80]",
+        "  deny:",
+        "    - web -> db:5432",
+      ].join("\n"),
+    );
+    const r = await netproof("scenario", file, "--plan");
+    expect(r.exitCode).to.equal(1);
+    expect(r.stdout).to.match(/^\s+web\s+\[X\]\s+web\s+\[\.\]\s*$/m);
+    expect(r.stdout).to.include("!! shop/web -> shop/db:5432/TCP");
+    expect(r.stdout).to.include(`declared: deny at ${file}:17`);
+    expect(r.stdout).to.include("ingress allowed by shop/db-from-web rule 0 peer 0");
+    expect(r.stdout).to.match(/1 disagree/);
+  });
+
+  it("--format json gives every cell in the documented, versioned shape", async () => {
+    const r = await netproof("scenario", "ipblock-except", "--plan", "--format", "json");
+    expect(r.exitCode, r.stderr).to.equal(0);
+    const report = JSON.parse(r.stdout) as {
+      format: string;
+      ok: boolean;
+      phases: Array<{ name: string; cells: Array<Record<string, unknown>> }>;
+    };
+    expect(report.format).to.equal("netproof.plan/v1");
+    expect(report.ok).to.equal(true);
+    const cells = report.phases[0]?.cells ?? [];
+    const batchToDb = cells.find((c) => c.key === "prod/batch -> prod/db:5432/TCP");
+    expect(batchToDb).to.deep.include({ declared: "deny", predicted: "deny", verdict: "pass", probe: "tcp" });
+    expect(batchToDb?.ingress).to.deep.equal({ kind: "denied", isolatedBy: ["prod/db-ingress"] });
+    for (const c of cells) {
+      expect(c).to.have.all.keys(
+        "key", "from", "to", "port", "protocol", "probe", "http", "declared", "declaredAt",
+        "predicted", "verdict", "reason", "egress", "ingress",
+      );
+    }
+  });
+
+  it("--list lists the library with descriptions", async () => {
+    const r = await netproof("scenario", "--list");
+    expect(r.exitCode).to.equal(0);
+    expect(r.stdout).to.match(/^three-tier\s+Web, API and database tiers/m);
+    expect(r.stdout).to.match(/^mistake-forgot-dns\s+.*\(shows a mistake on purpose\)$/m);
+  });
+
+  it("bad input: exit 2, file:line:field and what was expected, no stack trace", async () => {
+    const file = scenarioFile(
+      "bad.yaml",
+      ["description: bad port", "namespaces: { shop: {} }", "workloads:", "  shop/web: { ports: [70000] }"].join("\n"),
+    );
+    const r = await netproof("scenario", file, "--plan");
+    expect(r.exitCode).to.equal(2);
+    expect(r.stderr).to.include(`${file}:4:`);
+    expect(r.stderr).to.include("ports[0]");
+    expect(r.stderr).to.include("1 to 65535");
+    expect(r.stderr).not.to.match(/^\s+at /m);
+  });
+
+  it("unknown names and flags get a helpful message and exit 2", async () => {
+    const name = await netproof("scenario", "three-tir", "--plan");
+    expect(name.exitCode).to.equal(2);
+    expect(name.stderr).to.include('did you mean "three-tier"?');
+    const flag = await netproof("scenario", "three-tier", "--plna");
+    expect(flag.exitCode).to.equal(2);
+    expect(flag.stderr).to.include("Did you mean --plan?");
+    const format = await netproof("scenario", "three-tier", "--plan", "--format", "yaml");
+    expect(format.exitCode).to.equal(2);
+    expect(format.stderr).to.include("Allowed choices are text, json");
+  });
+
+  it("says plainly that live runs are not available yet, instead of pretending", async () => {
+    const r = await netproof("scenario", "three-tier");
+    expect(r.exitCode).to.equal(2);
+    expect(r.stderr).to.include("live runs");
+    expect(r.stderr).to.include("--plan");
+  });
+});
