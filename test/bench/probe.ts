@@ -107,9 +107,12 @@ export async function runProbeBench(): Promise<void> {
       (counts.get("connected") ?? 0) + (counts.get("error") ?? 0) === probeCount - expectedDropped,
       "one round: every probe that is not dropped is connected (or an error)",
     );
+    // A starved server can miss its 1 s twice in a row: that probe settles on
+    // `error` (reported as such, never a denial). Denials must still be exact.
+    check(settledCounts.get("timeout") === expectedDropped, `stabilised: expected exactly ${expectedDropped} timeouts`);
     check(
-      settledCounts.get("timeout") === expectedDropped && settledCounts.get("connected") === probeCount - expectedDropped,
-      `stabilised: expected ${expectedDropped} timeouts and ${probeCount - expectedDropped} connected`,
+      (settledCounts.get("connected") ?? 0) + (settledCounts.get("error") ?? 0) === probeCount - expectedDropped,
+      "stabilised: every probe that is not dropped is connected (or an error)",
     );
     check(settled.run.outcomes.every((o) => o.stable), "every probe settles in the stabilised run");
 
