@@ -142,6 +142,17 @@ nc_flags() {
   if is_ip "$1"; then _ncf=-vn; else _ncf=-v; fi
 }
 
+# report_stream id host T expect work start rc: the verdict of a stream
+# connection attempt (tcp, sctp) from its exit status and captured output
+report_stream() {
+  if [ "$7" -eq 0 ]; then
+    read_first "$5.out"
+    check_identity "$1" "$6" "$4" "$_line"
+  else
+    report_failure "$1" "$6" "$5.err" "$2" "$3" "$7"
+  fi
+}
+
 probe_tcp() { # id host port T expect work start
   command -v nc >/dev/null 2>&1 || { emit "$1" error "$7" "nc not found"; return; }
   nc_flags "$2"
@@ -150,13 +161,7 @@ probe_tcp() { # id host port T expect work start
   else
     bounded "$4" "$2" nc "$_ncf" -w "$4" "$2" "$3" <"$dir/payload" >"$6.out" 2>"$6.err"
   fi
-  _rc=$?
-  if [ "$_rc" -eq 0 ]; then
-    read_first "$6.out"
-    check_identity "$1" "$7" "$5" "$_line"
-  else
-    report_failure "$1" "$7" "$6.err" "$2" "$4" "$_rc"
-  fi
+  report_stream "$1" "$2" "$4" "$5" "$6" "$7" "$?"
 }
 
 # UDP: only a reply proves anything. Without a reply nc -u waits for the idle
@@ -197,13 +202,7 @@ probe_sctp() { # id host port T expect work start
   command -v socat >/dev/null 2>&1 || { emit "$1" error "$7" "socat not found (needed for sctp)"; return; }
   case "$2" in *:*) _h="[$2]" ;; *) _h=$2 ;; esac
   bounded "$4" "$2" socat -T "$4" STDIO "SCTP-CONNECT:$_h:$3,connect-timeout=$4" <"$dir/payload" >"$6.out" 2>"$6.err"
-  _rc=$?
-  if [ "$_rc" -eq 0 ]; then
-    read_first "$6.out"
-    check_identity "$1" "$7" "$5" "$_line"
-  else
-    report_failure "$1" "$7" "$6.err" "$2" "$4" "$_rc"
-  fi
+  report_stream "$1" "$2" "$4" "$5" "$6" "$7" "$?"
 }
 
 probe_http() { # id host port T method path work start

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { describe, it } from "mocha";
 import { describePrediction } from "../../src/oracle/explain.ts";
 import { predictPhase, unsupportedPolicies } from "../../src/oracle/predict-plan.ts";
+import { CLUSTER_DNS } from "../../src/scenario/cluster-dns.ts";
 import type { Cell, KubeObject, Phase, Plan, PlannedManifest, Target } from "../../src/scenario/plan.ts";
 
 const at = { file: "scenarios/shop.yaml", line: 1 };
@@ -44,17 +45,7 @@ const phase: Phase = {
   workloads: [
     { id: "shop/web", name: "web", namespace: "shop", labels: { app: "web" }, ports: [{ port: 80, protocol: "TCP", name: "http" }], managed: true },
     { id: "shop/api", name: "api", namespace: "shop", labels: { app: "api" }, ports: [{ port: 8080, protocol: "TCP", name: "http" }], managed: true },
-    {
-      id: "kube-system/coredns",
-      name: "coredns",
-      namespace: "kube-system",
-      labels: { "k8s-app": "kube-dns" },
-      ports: [
-        { port: 53, protocol: "UDP", name: "dns" },
-        { port: 53, protocol: "TCP", name: "dns-tcp" },
-      ],
-      managed: false,
-    },
+    CLUSTER_DNS,
   ],
   manifests: [
     manifest(
