@@ -4,59 +4,18 @@
 
 import type { Labels, Protocol, ServedPort } from "../scenario/plan.ts";
 
-// --- networking.k8s.io/v1 NetworkPolicy, as the API server accepts it -------
-
-export interface LabelSelectorRequirement {
-  readonly key: string;
-  readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
-  readonly values?: readonly string[];
-}
-
-export interface LabelSelector {
-  readonly matchLabels?: Labels;
-  readonly matchExpressions?: readonly LabelSelectorRequirement[];
-}
-
-export interface IPBlock {
-  readonly cidr: string;
-  readonly except?: readonly string[];
-}
-
-export interface NetworkPolicyPeer {
-  readonly podSelector?: LabelSelector;
-  readonly namespaceSelector?: LabelSelector;
-  readonly ipBlock?: IPBlock;
-}
-
-export interface NetworkPolicyPort {
-  /** Defaults to TCP. */
-  readonly protocol?: Protocol;
-  /** A number or a named container port; absent = every port. */
-  readonly port?: number | string;
-  readonly endPort?: number;
-}
-
-export interface NetworkPolicyIngressRule {
-  readonly from?: readonly NetworkPolicyPeer[];
-  readonly ports?: readonly NetworkPolicyPort[];
-}
-
-export interface NetworkPolicyEgressRule {
-  readonly to?: readonly NetworkPolicyPeer[];
-  readonly ports?: readonly NetworkPolicyPort[];
-}
-
-export interface NetworkPolicy {
-  readonly apiVersion: "networking.k8s.io/v1";
-  readonly kind: "NetworkPolicy";
-  readonly metadata: { readonly name: string; readonly namespace: string };
-  readonly spec: {
-    readonly podSelector: LabelSelector;
-    readonly policyTypes?: readonly ("Ingress" | "Egress")[];
-    readonly ingress?: readonly NetworkPolicyIngressRule[];
-    readonly egress?: readonly NetworkPolicyEgressRule[];
-  };
-}
+// The Kubernetes API shapes live with the manifests that carry them.
+export type {
+  LabelSelectorRequirement,
+  LabelSelector,
+  IPBlock,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+  NetworkPolicyIngressRule,
+  NetworkPolicyEgressRule,
+  NetworkPolicy,
+} from "../scenario/network-policy.ts";
+import type { NetworkPolicy } from "../scenario/network-policy.ts";
 
 // --- the oracle's model of a cluster ---------------------------------------
 

@@ -2,7 +2,7 @@
 // namespaces, workloads, manifests in force and cells with declared values.
 
 import path from "node:path";
-import type { NetworkPolicy } from "../oracle/types.ts";
+import type { NetworkPolicy } from "./network-policy.ts";
 import { UserError, type Problem } from "../user-error.ts";
 import { matrixCells, type CellSpec } from "./cells.ts";
 import { CLUSTER_DNS } from "./cluster-dns.ts";

@@ -4,7 +4,7 @@
 // by a lenient client and the policy means something else).
 
 import { z } from "zod";
-import type { NetworkPolicy } from "../oracle/types.ts";
+import type { NetworkPolicy } from "./network-policy.ts";
 import { cidrContains, parseCidr } from "./ip.ts";
 import { dnsLabel, labelKey, labelsSchema, portName, portNumber } from "./k8s-names.ts";
 

@@ -2,7 +2,7 @@
 // almost always a forgotten label, and the policy then silently does nothing
 // (or, for a peer, allows nothing).
 
-import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from "../oracle/types.ts";
+import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from "./network-policy.ts";
 import type { Labels, PlannedNamespace, PlannedWorkload, ScenarioWarning } from "./plan.ts";
 import { formatPath, type Locator, type Path } from "./yaml-source.ts";
 
