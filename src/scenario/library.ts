@@ -1,6 +1,6 @@
 // The scenario library: the YAML files of one folder, addressed by bare name.
 
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../user-error.ts";
 import { didYouMeanHint } from "./suggest.ts";
@@ -41,6 +41,13 @@ export function resolveScenario(nameOrPath: string, dir: string): string {
 }
 
 function scenarioFiles(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new UserError({
+      field: "--dir",
+      message: `${dir} is not a folder of scenarios`,
+      hint: "--dir names the folder that holds the scenario library (default: scenarios/)",
+    });
+  }
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
     .map((e) => path.join(dir, e.name))

@@ -41,6 +41,12 @@ describe("scenario library", () => {
     }
   });
 
+  it("a --dir that is not a folder is a UserError naming the flag, not a crash", () => {
+    for (const bad of [path.join(dir, "missing"), path.join(dir, "a-scenario.yaml")]) {
+      expect(() => listScenarios(bad)).to.throw(UserError, `${bad} is not a folder of scenarios`);
+    }
+  });
+
   it("a missing scenario file is a UserError naming it", () => {
     expect(() => loadScenario(path.join(dir, "nope.yaml"))).to.throw(UserError, "scenario file not found");
   });
