@@ -116,17 +116,10 @@ function predictedMark(r: CellPlanResult): Mark {
   }
 }
 
+const REACH_WORD: Record<Mark, string> = { allow: "allow", deny: "deny", unknown: "?", none: "-" };
+
 function reachWord(mark: Mark): string {
-  switch (mark) {
-    case "allow":
-      return "allow";
-    case "deny":
-      return "deny ";
-    case "unknown":
-      return "?    ";
-    case "none":
-      return "-    ";
-  }
+  return REACH_WORD[mark].padEnd(5);
 }
 
 function colourMarks(line: string, style: Style): string {

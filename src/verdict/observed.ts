@@ -4,11 +4,15 @@
 
 import type { Cell, ProbeKind } from "../scenario/plan.ts";
 import type { Prediction } from "../oracle/types.ts";
+import type { HistoryClass } from "../probe/stabilise.ts";
 import type { Observation } from "../probe/types.ts";
 import { declaredReach, predictedReach, type Reach } from "./verdict.ts";
 
-/** How a cell's samples behaved across rounds (from the probe engine). */
-export type Stability = "stable" | "late" | "flaky" | "unsettled";
+/**
+ * How a cell's samples behaved across rounds: the probe engine's class of the
+ * history, or `unsettled` when the settle deadline ended the run first.
+ */
+export type Stability = HistoryClass | "unsettled";
 
 export interface ObservedCell {
   /** The last (for stable and late cells: the settled) observation. */

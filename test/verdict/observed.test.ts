@@ -1,24 +1,9 @@
 import { expect } from "chai";
-import type { Cell, ProbeKind } from "../../src/scenario/plan.ts";
 import type { Prediction } from "../../src/oracle/types.ts";
 import { compareLiveCell, observedReach } from "../../src/verdict/observed.ts";
+import { at, dbCell as cell, denied } from "./fixtures.ts";
 
-const at = { file: "s.yaml", line: 7 };
 const allowed: Prediction = { kind: "allowed", egress: { kind: "not-isolated" }, ingress: { kind: "not-isolated" } };
-const denied: Prediction = { kind: "denied", egress: { kind: "denied", isolatedBy: ["a/deny"] }, ingress: { kind: "not-isolated" } };
-
-function cell(declared: Cell["declared"], kind: ProbeKind = "tcp", status?: number): Cell {
-  return {
-    key: "a/web -> a/db:5432/TCP",
-    from: "a/web",
-    to: { kind: "workload", workload: "a/db" },
-    port: 5432,
-    protocol: "TCP",
-    kind,
-    declared,
-    ...(kind === "http" ? { http: { method: "GET", path: "/", ...(status ? { status } : {}) } } : {}),
-  };
-}
 
 describe("verdict: declared vs predicted vs observed", () => {
   it("passes when all three agree", () => {

@@ -1,32 +1,6 @@
 import { expect } from "chai";
-import type { Cell } from "../../src/scenario/plan.ts";
-import type { Prediction } from "../../src/oracle/types.ts";
 import { comparePlanCell, summarisePlan } from "../../src/verdict/verdict.ts";
-
-const at = { file: "s.yaml", line: 3 };
-
-function cell(declared: Cell["declared"]): Cell {
-  return {
-    key: "a/web -> a/db:5432/TCP",
-    from: "a/web",
-    to: { kind: "workload", workload: "a/db" },
-    port: 5432,
-    protocol: "TCP",
-    kind: "tcp",
-    declared,
-  };
-}
-
-const allowed: Prediction = {
-  kind: "allowed",
-  egress: { kind: "not-isolated" },
-  ingress: { kind: "allowed", isolatedBy: ["a/p"], allowedBy: { policy: "a/p", rule: 0 } },
-};
-const denied: Prediction = {
-  kind: "denied",
-  egress: { kind: "not-isolated" },
-  ingress: { kind: "denied", isolatedBy: ["a/deny"] },
-};
+import { allowed, at, dbCell as cell, denied } from "./fixtures.ts";
 
 describe("verdict: declared vs predicted", () => {
   it("passes when declared and predicted agree", () => {
