@@ -168,9 +168,8 @@ probe_tcp() { # id host port T expect work start
 # timeout T; it returns early only when the socket got an ICMP error back (port
 # unreachable, admin-prohibited, ...): that is an active rejection, so refused.
 # nc keeps waiting for T even after a reply: a UDP probe takes ~T + 0.4 s.
-# The payload goes out three times, 0.2 s apart: one lost datagram (socat's
-# forking UDP server drops some under concurrent clients) must not read as a
-# denial.
+# The payload goes out three times, 0.2 s apart: one datagram lost on a busy
+# node (a full socket buffer, a slow forking server) must not read as a denial.
 udp_payload() {
   printf 'netproof\n'
   sleep 0.2

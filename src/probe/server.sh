@@ -85,7 +85,14 @@ case "$line" in
   *) printf '%s\n' "$NETPROOF_ID" ;;
 esac
 EOF
-printf '%s\n' "printf '%s\\n' \"\$NETPROOF_ID\"" >"$dir/udp.sh"
+# The UDP responder must also read the datagram: socat writes it to the
+# responder's stdin, and if the responder has already exited, that write fails
+# (EPIPE) and socat exits before it relays the reply. The reply goes first, so a
+# datagram without a newline only keeps the responder until socat's -T 1.
+cat >"$dir/udp.sh" <<'EOF'
+printf '%s\n' "$NETPROOF_ID"
+IFS= read -r _datagram || :
+EOF
 
 pids=
 cleanup() {

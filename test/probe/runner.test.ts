@@ -86,6 +86,21 @@ describe("probe runner in the network lab", function () {
     expect(fromB["rejected"]).to.deep.equal({ kind: "refused", detail: "icmp error, no reply" });
   });
 
+  it("gets every UDP reply when many probes hit one server at once", async () => {
+    // Each datagram forks a responder; one that exited before socat handed it
+    // the datagram used to make socat die before relaying the reply (EPIPE).
+    const probes = (n: number): ProbeSpec[] =>
+      Array.from({ length: n }, (_, i) => ({ id: `u${i}`, kind: "udp", host: lab.address("b"), port: 53, expectIdentity: "b" }));
+    const run = await runProbes(
+      [{ client: "a", probes: probes(40) }, { client: "c", probes: probes(40) }],
+      lab.transport,
+      { timeoutMs: 1000, maxRounds: 1, requiredStreak: 1 },
+    );
+    const missed = run.outcomes.filter((o) => o.final.kind !== "connected").map((o) => `${o.client} ${o.spec.id}: ${o.final.kind}`);
+    expect(missed).to.deep.equal([]);
+    expect(run.outcomes).to.have.length(80);
+  });
+
   it("reports HTTP statuses, and who answered", async () => {
     await lab.fault({ from: "b", to: "c", port: 80, action: "drop" });
     const fromB = await probeOnce("b", [
