@@ -9,14 +9,19 @@
 # timeout T is in whole seconds. The probe list only ever arrives as arguments
 # and every value is quoted: no value is ever evaluated by a shell.
 #
-# All probes run at once, each in its own background job writing to a temp dir
-# (tmpfs when there is one) that is removed on exit. Output: exactly one line
-# per probe, in argument order, and nothing else:
+# All probes run at once, writing to a temp dir (tmpfs when there is one) that
+# is removed on exit: HTTP probes and TCP probes that expect an identity in
+# curl batches (one curl process per 250, see "Batches"), every other probe in
+# its own background job. Output: exactly one line per probe, in argument
+# order, and nothing else:
 #   <id> <outcome> <ms> <detail>
 # outcome: connected | refused | timeout | dns-error | http:<status> | error
-# ms has 10 ms resolution (/proc/uptime; 1 s if that is unreadable).
-# A probe ends within T s, except: UDP ~T + 0.4 s (nc waits for its idle
-# timeout after three sends); a name that hangs in resolution, killed at 2T + 1 s.
+# ms has 10 ms resolution (/proc/uptime; 1 s if that is unreadable); 1 ms in a
+# batch (curl's own timing).
+# Connecting takes at most T s: a drop is a timeout after T. A server that
+# accepted gets up to T s more to answer (2T in all) before the probe is an
+# error, never a timeout. UDP takes ~T + 0.4 s (nc waits for its idle timeout
+# after three sends); a name that hangs in resolution is killed at 2T + 1 s.
 # An id that is not [A-Za-z0-9._-]+ gets no line (and a note on stderr).
 # Exit status: 0 once the probes ran; 2 for malformed arguments; 3 if no temp dir.
 
@@ -79,12 +84,17 @@ else
   }
 fi
 
-# emit id outcome start detail
-emit() {
-  now_ms
+# line id outcome ms detail: the result line of one probe
+line() {
   _d=$4
   case "$_d" in *[![:print:]]*) _d=$(printf '%s' "$_d" | tr -c '[:print:]' ' ') ;; esac
-  printf '%s %s %s %s\n' "$1" "$2" "$((_now - $3))" "$_d"
+  printf '%s %s %s %s\n' "$1" "$2" "$3" "$_d"
+}
+
+# emit id outcome start detail: the result line, timed from start
+emit() {
+  now_ms
+  line "$1" "$2" "$((_now - $3))" "$4"
 }
 
 # classify_failure text: sets _cls ("" if not recognised) and _cls_detail for
@@ -107,17 +117,22 @@ classify_failure() {
   esac
 }
 
-# check_identity id start expected got: the verdict once a server answered
-check_identity() {
-  if [ -z "$3" ]; then
-    emit "$1" connected "$2" "$4"
-  elif [ -z "$4" ]; then
-    emit "$1" error "$2" "connected but no identity answered, expected $3"
-  elif [ "$4" = "$3" ]; then
-    emit "$1" connected "$2" "$4"
+# identity_verdict expected got: sets _o and _d, the outcome and detail once a
+# server answered
+identity_verdict() {
+  if [ -z "$1" ] || [ "$2" = "$1" ]; then
+    _o=connected _d=$2
+  elif [ -z "$2" ]; then
+    _o=error _d="connected but no identity answered, expected $1"
   else
-    emit "$1" error "$2" "answered by $4, expected $3"
+    _o=error _d="answered by $2, expected $1"
   fi
+}
+
+# check_identity id start expected got: the result line once a server answered
+check_identity() {
+  identity_verdict "$3" "$4"
+  emit "$1" "$_o" "$2" "$_d"
 }
 
 # report_failure id start errfile host T rc: a failed connection attempt
@@ -212,7 +227,7 @@ probe_http() { # id host port T method path work start
   else
     set -- "$1" "$_h" "$3" "$4" "$5" "$6" "$7" "$8" -X "$5"
   fi
-  curl -g -sS -o /dev/null -D "$7.hdr" -w '%{http_code}' --connect-timeout "$4" --max-time "$4" \
+  curl -q -g -sS --noproxy '*' -o /dev/null -D "$7.hdr" -w '%{http_code}' --connect-timeout "$4" --max-time "$4" \
     "$9" ${10+"${10}"} "http://$2:$3$6" >"$7.code" 2>"$7.err"
   _rc=$?
   case "$_rc" in
@@ -330,30 +345,191 @@ is_uint() {
   case "$1" in '' | *[!0-9]*) return 1 ;; *) return 0 ;; esac
 }
 
+# invalid kind host port timeout a b: sets _bad to what is wrong with a probe's
+# arguments, or to "" when they are usable
+invalid() {
+  _bad=
+  case "$1" in
+    tcp | udp | sctp | http | dns) ;;
+    *) _bad="unknown probe kind" && return 0 ;;
+  esac
+  is_uint "$3" || { _bad="bad port" && return 0; }
+  is_uint "$4" && [ "$4" -gt 0 ] || { _bad="bad timeout" && return 0; }
+  # Names and addresses only: a host is never an option or part of a URL.
+  case "$2" in '' | -* | *[!A-Za-z0-9._:-]*) _bad="bad host" && return 0 ;; esac
+  case "$1" in
+    http)
+      case "$5" in '' | *[!A-Z]*) _bad="bad method" && return 0 ;; esac
+      case "$6" in /*) ;; *) _bad="bad path" && return 0 ;; esac
+      case "$6" in *[![:graph:]]*) _bad="bad path" ;; esac
+      ;;
+    dns) case "$5" in -*) _bad="bad dns server" ;; esac ;;
+  esac
+  return 0
+}
+
 # probe index id kind host port timeout a b
 probe() {
   now_ms
   _start=$_now
   _w="$dir/$1"
   shift
-  is_uint "$4" || { emit "$1" error "$_start" "bad port"; return; }
-  is_uint "$5" && [ "$5" -gt 0 ] || { emit "$1" error "$_start" "bad timeout"; return; }
-  case "$3" in '' | -* | +* | @*) emit "$1" error "$_start" "bad host"; return ;; esac
+  invalid "$2" "$3" "$4" "$5" "$6" "$7"
+  [ -z "$_bad" ] || { emit "$1" error "$_start" "$_bad"; return; }
   case "$2" in
     tcp) probe_tcp "$1" "$3" "$4" "$5" "$6" "$_w" "$_start" ;;
     udp) probe_udp "$1" "$3" "$4" "$5" "$6" "$_w" "$_start" ;;
     sctp) probe_sctp "$1" "$3" "$4" "$5" "$6" "$_w" "$_start" ;;
-    http)
-      case "$6" in '' | *[!A-Z]*) emit "$1" error "$_start" "bad method"; return ;; esac
-      case "$7" in /*) ;; *) emit "$1" error "$_start" "bad path"; return ;; esac
-      probe_http "$1" "$3" "$4" "$5" "$6" "$7" "$_w" "$_start"
-      ;;
-    dns)
-      case "$6" in -*) emit "$1" error "$_start" "bad dns server"; return ;; esac
-      probe_dns "$1" "$3" "$4" "$5" "$6" "$_w" "$_start"
-      ;;
-    *) emit "$1" error "$_start" "unknown probe kind" ;;
+    http) probe_http "$1" "$3" "$4" "$5" "$6" "$7" "$_w" "$_start" ;;
+    dns) probe_dns "$1" "$3" "$4" "$5" "$6" "$_w" "$_start" ;;
   esac
+}
+
+# Batches: with a curl that has --parallel (7.66), %{exitcode} and %{errormsg}
+# (7.75) and %header{} (7.84), every HTTP probe and every TCP probe that expects
+# an identity (the target is a netproof server, which speaks HTTP on every TCP
+# port) goes through one curl process per BATCH_MAX probes instead of a shell
+# and an nc each: a thousand probes then cost a few processes, not thousands.
+# Older curl, or none: each probe runs on its own as above.
+BATCH_MAX=250
+_batch=0
+if command -v curl >/dev/null 2>&1; then
+  _v=$(curl -V 2>/dev/null)
+  _v=${_v#curl }
+  _v=${_v%%[!0-9.]*}
+  _maj=${_v%%.*}
+  _min=${_v#*.}
+  _min=${_min%%.*}
+  if is_uint "$_maj" && is_uint "$_min"; then
+    if [ "$_maj" -gt 7 ] || { [ "$_maj" -eq 7 ] && [ "$_min" -ge 84 ]; }; then
+      _batch=1
+    fi
+  fi
+fi
+
+# batched kind expect: whether a probe goes into a curl batch
+batched() {
+  [ "$_batch" = 1 ] || return 1
+  case "$1" in
+    http) return 0 ;;
+    tcp) [ -n "$2" ] ;;
+    *) return 1 ;;
+  esac
+}
+
+# curl_batch first last probe-args...: runs the batched probes with an index in
+# first..last in one curl process and writes their result lines. The curl
+# arguments are built by rotating the positional parameters: each probe's 7 are
+# shifted off the front and its curl operation appended at the back.
+curl_batch() {
+  _first=$1 _last=$2
+  shift 2
+  _left=$(($# / 7)) _n=0 _ops=0
+  while [ "$_left" -gt 0 ]; do
+    _id=$1 _kind=$2 _host=$3 _port=$4 _t=$5 _a=$6 _b=$7
+    shift 7
+    _left=$((_left - 1))
+    if [ "$_n" -ge "$_first" ] && [ "$_n" -le "$_last" ] && usable_id "$_id" && batched "$_kind" "$_a"; then
+      invalid "$_kind" "$_host" "$_port" "$_t" "$_a" "$_b"
+      if [ -n "$_bad" ]; then
+        line "$_id" error 0 "$_bad" >"$dir/$_n.line"
+      else
+        case "$_host" in *:*) _host="[$_host]" ;; esac
+        [ "$_ops" -eq 0 ] || set -- "$@" --next
+        _ops=$((_ops + 1))
+        if [ "$_kind" = tcp ]; then
+          printf '%s' "$_a" >"$dir/$_n.expect"
+          set -- "$@" "http://$_host:$_port/"
+        elif [ "$_a" = HEAD ]; then
+          set -- "$@" --head "http://$_host:$_port$_b"
+        else
+          set -- "$@" -X "$_a" "http://$_host:$_port$_b"
+        fi
+        # Ids are [A-Za-z0-9._-]: safe inside a --write-out format. A connect
+        # gets T; an answer T more, so a slow server is not a silent drop.
+        set -- "$@" -s -g --noproxy '*' -o /dev/null --connect-timeout "$_t" --max-time $((_t * 2)) \
+          -w "$_n $_id $_kind %{exitcode} %{http_code} %{time_connect} %{time_total} %header{x-netproof-pod} :%{errormsg}\\n"
+      fi
+    fi
+    _n=$((_n + 1))
+  done
+  [ "$_ops" -gt 0 ] || return 0
+  curl -q -Z --parallel-max 300 --parallel-immediate "$@" >"$dir/batch.$_first.out" 2>"$dir/batch.$_first.err"
+  _rc=$?
+  while IFS= read -r _l; do
+    curl_report "$_l"
+  done <"$dir/batch.$_first.out"
+  # A curl that failed as a whole (bad option, out of memory) printed nothing
+  # for some probes.
+  read_first "$dir/batch.$_first.err"
+  _prev=
+  for _a in "$@"; do
+    if [ "$_prev" = -w ]; then
+      _n=${_a%% *}
+      _id=${_a#* }
+      _id=${_id%% *}
+      [ -s "$dir/$_n.line" ] || line "$_id" error 0 "curl exit $_rc: $_line" >"$dir/$_n.line"
+    fi
+    _prev=$_a
+  done
+}
+
+# curl_report writeout-line: the result line of one batched probe
+curl_report() {
+  # n id kind exit http-code time-connect time-total pod :errormsg
+  _rest=$1
+  _n=${_rest%% *} _rest=${_rest#* }
+  _id=${_rest%% *} _rest=${_rest#* }
+  _kind=${_rest%% *} _rest=${_rest#* }
+  _x=${_rest%% *} _rest=${_rest#* }
+  _code=${_rest%% *} _rest=${_rest#* }
+  _tc=${_rest%% *} _rest=${_rest#* }
+  _tt=${_rest%% *} _rest=${_rest#* }
+  _pod=${_rest%% :*}
+  _err=${_rest#* :}
+  is_uint "$_n" || return 0
+  _s=${_tt%%[.,]*}
+  _f=${_tt#*[.,]}000
+  _f=${_f%"${_f#???}"}
+  _f=${_f#0}
+  _f=${_f#0}
+  is_uint "$_s" && is_uint "$_f" && _ms=$((_s * 1000 + _f)) || _ms=0
+  _expect=
+  [ "$_kind" = tcp ] && read_first "$dir/$_n.expect" && _expect=$_line
+  case "$_x" in
+    0)
+      if [ "$_kind" = http ]; then
+        _o=http:$_code _d=$_pod
+      else
+        identity_verdict "$_expect" "$_pod"
+      fi
+      ;;
+    6) _o=dns-error _d=$_err ;;
+    7)
+      classify_failure "$_err"
+      if [ "$_cls" = refused ]; then _o=refused _d=$_cls_detail; else _o=refused _d="could not connect"; fi
+      ;;
+    28 | 52 | 56)
+      # Timed out, empty reply, reset: before the connection was made, that
+      # is the network; after it, the server.
+      case "$_tc" in
+        *[1-9]*) _connected=1 ;;
+        *) _connected=0 ;;
+      esac
+      if [ "$_connected" = 0 ]; then
+        case "$_err" in
+          Resolving*) _o=dns-error _d="name resolution timed out" ;;
+          *) _o=timeout _d="no answer" ;;
+        esac
+      elif [ "$_kind" = tcp ]; then
+        identity_verdict "$_expect" ""
+      else
+        _o=error _d="connected, then no HTTP answer: $_err"
+      fi
+      ;;
+    *) _o=error _d="curl exit $_x: $_err" ;;
+  esac
+  line "$_id" "$_o" "$_ms" "$_d" >"$dir/$_n.line"
 }
 
 if [ "${1-}" != v1 ]; then
@@ -392,6 +568,8 @@ usable_id() {
 # the output pass.
 n=0
 k=0
+_bfirst=
+_bcount=0
 for _a in "$@"; do
   k=$((k + 1))
   case "$k" in
@@ -403,16 +581,26 @@ for _a in "$@"; do
     6) a6=$_a ;;
     7)
       k=0
-      if usable_id "$a1"; then
-        (probe "$n" "$a1" "$a2" "$a3" "$a4" "$a5" "$a6" "$_a") </dev/null >"$dir/$n.line" 2>/dev/null &
-      else
+      if ! usable_id "$a1"; then
         # The caller sees this probe missing from the output.
         echo "netproof-probe: probe $n has an unusable id" >&2
+      elif batched "$a2" "$a6"; then
+        [ -n "$_bfirst" ] || _bfirst=$n
+        _bcount=$((_bcount + 1))
+        if [ "$_bcount" -ge "$BATCH_MAX" ]; then
+          (curl_batch "$_bfirst" "$n" "$@") </dev/null >/dev/null 2>&1 &
+          _bfirst='' _bcount=0
+        fi
+      else
+        (probe "$n" "$a1" "$a2" "$a3" "$a4" "$a5" "$a6" "$_a") </dev/null >"$dir/$n.line" 2>/dev/null &
       fi
       n=$((n + 1))
       ;;
   esac
 done
+if [ -n "$_bfirst" ]; then
+  (curl_batch "$_bfirst" "$((n - 1))" "$@") </dev/null >/dev/null 2>&1 &
+fi
 wait
 
 n=0
