@@ -219,6 +219,46 @@ probe_sctp() { # id host port T expect work start
   report_stream "$1" "$2" "$4" "$5" "$6" "$7" "$?"
 }
 
+# curl_verdict kind expect exit http-code time-connect pod error: sets _o and
+# _d from what curl said of one request (kind http, or tcp with an identity)
+curl_verdict() {
+  case "$3" in
+    0)
+      if [ "$1" = http ]; then
+        _o=http:$4 _d=$6
+      else
+        identity_verdict "$2" "$6"
+      fi
+      ;;
+    6) _o=dns-error _d=$7 ;;
+    7)
+      classify_failure "$7"
+      if [ "$_cls" = refused ]; then _o=refused _d=$_cls_detail; else _o=refused _d="could not connect"; fi
+      ;;
+    28 | 52 | 56)
+      # Timed out, empty reply, reset: before the connection was made, that
+      # is the network; after it, the server.
+      case "$5" in
+        *[1-9]*)
+          if [ "$1" = tcp ]; then
+            identity_verdict "$2" ""
+          else
+            _o=error _d="connected, then no HTTP answer: $7"
+          fi
+          ;;
+        *)
+          case "$7" in
+            Resolving*) _o=dns-error _d="name resolution timed out" ;;
+            *) _o=timeout _d="no answer" ;;
+          esac
+          ;;
+      esac
+      ;;
+    *) _o=error _d="curl exit $3: $7" ;;
+  esac
+}
+
+# One curl per probe, for a curl too old to batch (see "Batches").
 probe_http() { # id host port T method path work start
   command -v curl >/dev/null 2>&1 || { emit "$1" error "$8" "curl not found"; return; }
   case "$2" in *:*) _h="[$2]" ;; *) _h=$2 ;; esac
@@ -227,43 +267,25 @@ probe_http() { # id host port T method path work start
   else
     set -- "$1" "$_h" "$3" "$4" "$5" "$6" "$7" "$8" -X "$5"
   fi
-  curl -q -g -sS --noproxy '*' -o /dev/null -D "$7.hdr" -w '%{http_code}' --connect-timeout "$4" --max-time "$4" \
-    "$9" ${10+"${10}"} "http://$2:$3$6" >"$7.code" 2>"$7.err"
+  curl -q -g -sS --noproxy '*' -o /dev/null -D "$7.hdr" -w '%{http_code} %{time_connect}' \
+    --connect-timeout "$4" --max-time $(($4 * 2)) "$9" ${10+"${10}"} "http://$2:$3$6" >"$7.code" 2>"$7.err"
   _rc=$?
-  case "$_rc" in
-    0)
-      read_first "$7.code"
-      _code=$_line
-      _pod=
-      while IFS= read -r _l; do
-        case "$_l" in [Xx]-[Nn]etproof-[Pp]od:*)
-          _pod=${_l#*:}
-          _pod=${_pod# }
-          _pod=${_pod%"$CR"}
-          break
-          ;;
-        esac
-      done <"$7.hdr"
-      emit "$1" "http:$_code" "$8" "$_pod"
+  read_first "$7.code"
+  _code=${_line%% *}
+  _tc=${_line#* }
+  _pod=
+  while IFS= read -r _l; do
+    case "$_l" in [Xx]-[Nn]etproof-[Pp]od:*)
+      _pod=${_l#*:}
+      _pod=${_pod# }
+      _pod=${_pod%"$CR"}
+      break
       ;;
-    6)
-      read_first "$7.err"
-      emit "$1" dns-error "$8" "$_line"
-      ;;
-    7)
-      read_all "$7.err"
-      classify_failure "$_text"
-      case "$_cls" in
-        refused) emit "$1" refused "$8" "$_cls_detail" ;;
-        *) emit "$1" refused "$8" "could not connect" ;;
-      esac
-      ;;
-    28) emit "$1" timeout "$8" "no answer" ;;
-    *)
-      read_first "$7.err"
-      emit "$1" error "$8" "curl exit $_rc: $_line"
-      ;;
-  esac
+    esac
+  done <"$7.hdr"
+  read_first "$7.err"
+  curl_verdict http "" "$_rc" "$_code" "$_tc" "$_pod" "${_line#curl: (*) }"
+  emit "$1" "$_o" "$8" "$_d"
 }
 
 # dig_answer file: sets _status (NOERROR, NXDOMAIN, ...) and appends the A and
@@ -496,39 +518,7 @@ curl_report() {
   is_uint "$_s" && is_uint "$_f" && _ms=$((_s * 1000 + _f)) || _ms=0
   _expect=
   [ "$_kind" = tcp ] && read_first "$dir/$_n.expect" && _expect=$_line
-  case "$_x" in
-    0)
-      if [ "$_kind" = http ]; then
-        _o=http:$_code _d=$_pod
-      else
-        identity_verdict "$_expect" "$_pod"
-      fi
-      ;;
-    6) _o=dns-error _d=$_err ;;
-    7)
-      classify_failure "$_err"
-      if [ "$_cls" = refused ]; then _o=refused _d=$_cls_detail; else _o=refused _d="could not connect"; fi
-      ;;
-    28 | 52 | 56)
-      # Timed out, empty reply, reset: before the connection was made, that
-      # is the network; after it, the server.
-      case "$_tc" in
-        *[1-9]*) _connected=1 ;;
-        *) _connected=0 ;;
-      esac
-      if [ "$_connected" = 0 ]; then
-        case "$_err" in
-          Resolving*) _o=dns-error _d="name resolution timed out" ;;
-          *) _o=timeout _d="no answer" ;;
-        esac
-      elif [ "$_kind" = tcp ]; then
-        identity_verdict "$_expect" ""
-      else
-        _o=error _d="connected, then no HTTP answer: $_err"
-      fi
-      ;;
-    *) _o=error _d="curl exit $_x: $_err" ;;
-  esac
+  curl_verdict "$_kind" "$_expect" "$_x" "$_code" "$_tc" "$_pod" "$_err"
   line "$_id" "$_o" "$_ms" "$_d" >"$dir/$_n.line"
 }
 

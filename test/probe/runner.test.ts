@@ -181,16 +181,21 @@ describe("probe runner in the network lab", function () {
     return result.stdout.trimEnd().split("\n").map((l) => l.replace(/ \d+ /, " _ "));
   }
 
-  it("runs each probe on its own with a curl too old to batch, with the same outcomes", async () => {
-    // A curl that says it is 7.74 (no %header{}): TCP goes through nc, HTTP
-    // through one curl per probe. nc names the errno where curl does not.
+  /** argv prefix giving the runner a curl that says it is 7.74 (no %header{}): no batches. */
+  function withOldCurl(): string[] {
     const bin = join(lab.tempDirectory, "bin-old-curl");
     mkdirSync(bin, { recursive: true });
     const fake = join(bin, "curl");
     writeFileSync(fake, '#!/bin/sh\n[ "${1-}" = -V ] && { echo "curl 7.74.0 (x86_64-pc-linux-gnu) libcurl/7.74.0"; exit 0; }\nexec /usr/bin/curl "$@"\n');
     chmodSync(fake, 0o755);
+    return ["env", `PATH=${bin}:${process.env["PATH"] ?? "/usr/bin:/bin"}`];
+  }
+
+  it("runs each probe on its own with a curl too old to batch, with the same outcomes", async () => {
+    // TCP goes through nc, HTTP through one curl per probe. nc names the errno
+    // where curl does not.
     const b = lab.address("b");
-    const lines = await runRunner("a", ["env", `PATH=${bin}:${process.env["PATH"] ?? "/usr/bin:/bin"}`], [
+    const lines = await runRunner("a", withOldCurl(), [
       ...["right", "tcp", b, "80", "1", "b", ""],
       ...["wrong", "tcp", b, "80", "1", "c", ""],
       ...["closed", "tcp", b, "81", "1", "b", ""],
@@ -204,20 +209,22 @@ describe("probe runner in the network lab", function () {
     ]);
   });
 
-  it("tells a server that accepts and never answers from a drop", async () => {
-    // A listener on the pod's loopback that accepts and stays silent for 3 s.
-    const lines = await runRunner(
-      "a",
-      ["sh", "-c", 'socat TCP4-LISTEN:7000,reuseaddr,fork "EXEC:sleep 3" & s=$!; sleep 0.3; "$@"; kill $s', "silent"],
-      [
-        ...["tcp", "tcp", "127.0.0.1", "7000", "1", "a", ""],
-        ...["http", "http", "127.0.0.1", "7000", "1", "GET", "/"],
-      ],
-    );
-    expect(lines[0]).to.equal("tcp error _ connected but no identity answered, expected a");
-    expect(lines[1]).to.match(/^http error _ connected, then no HTTP answer: Operation timed out after 2\d{3} milliseconds/);
-    expect(lines).to.have.length(2);
-  });
+  for (const [how, prefix] of [["batched", () => []], ["one by one", withOldCurl]] as const) {
+    it(`tells a server that accepts and never answers from a drop (${how})`, async () => {
+      // A listener on the pod's loopback that accepts and stays silent for 3 s.
+      const lines = await runRunner(
+        "a",
+        [...prefix(), "sh", "-c", 'socat TCP4-LISTEN:7000,reuseaddr,fork "EXEC:sleep 3" & s=$!; sleep 0.3; "$@"; kill $s', "silent"],
+        [
+          ...["tcp", "tcp", "127.0.0.1", "7000", "1", "a", ""],
+          ...["http", "http", "127.0.0.1", "7000", "1", "GET", "/"],
+        ],
+      );
+      expect(lines[0]).to.equal("tcp error _ connected but no identity answered, expected a");
+      expect(lines[1]).to.match(/^http error _ connected, then no HTTP answer: Operation timed out after 2\d{3} milliseconds/);
+      expect(lines).to.have.length(2);
+    });
+  }
 
   it("splits a batch larger than one curl process takes, and loses no probe", async () => {
     const b = lab.address("b");
