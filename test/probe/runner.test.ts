@@ -214,7 +214,9 @@ describe("probe runner in the network lab", function () {
       // A listener on the pod's loopback that accepts and stays silent for 3 s.
       const lines = await runRunner(
         "a",
-        [...prefix(), "sh", "-c", 'socat TCP4-LISTEN:7000,reuseaddr,fork "EXEC:sleep 3" & s=$!; sleep 0.3; "$@"; kill $s', "silent"],
+        [...prefix(), "sh", "-c", 'socat TCP4-LISTEN:7000,reuseaddr,fork "EXEC:sleep 3" & s=$!; ' +
+            'for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do nc -z 127.0.0.1 7000 && break; sleep 0.1; done; ' +
+            '"$@"; kill $s', "silent"],
         [
           ...["tcp", "tcp", "127.0.0.1", "7000", "1", "a", ""],
           ...["http", "http", "127.0.0.1", "7000", "1", "GET", "/"],
