@@ -2,7 +2,7 @@
 // fail with the list: a missing tool must not turn into skipped or green tests.
 import { runSync } from "./commands.ts";
 
-export const LAB_TOOLS = ["ip", "nft", "socat", "nc", "curl", "dig", "dnsmasq", "ss"] as const;
+export const LAB_TOOLS = ["ip", "nft", "socat", "nc", "curl", "dig", "dnsmasq", "ss", "busybox"] as const;
 
 export function labProblems(): string[] {
   const problems: string[] = [];
@@ -18,7 +18,7 @@ export function assertLabUsable(): void {
   if (problems.length > 0) {
     throw new Error(
       `the network lab cannot run here:\n  ${problems.join("\n  ")}\n` +
-        "run as root with iproute2, nftables, socat, netcat-openbsd, curl, bind9-dnsutils, dnsmasq-base installed",
+        "run as root with iproute2, nftables, socat, netcat-openbsd, curl, bind9-dnsutils, dnsmasq-base, busybox installed",
     );
   }
 }

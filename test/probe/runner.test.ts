@@ -228,6 +228,30 @@ describe("probe runner in the network lab", function () {
     });
   }
 
+  it("prints the same lines under busybox ash (netshoot's sh) as under dash", async () => {
+    const b = lab.address("b");
+    const probeArgs = [
+      ...["tcp-id", "tcp", b, "80", "1", "b", ""],
+      ...["tcp", "tcp", b, "80", "1", "", ""],
+      ...["closed", "tcp", b, "81", "1", "", ""],
+      ...["udp", "udp", b, "53", "1", "b", ""],
+      ...["http", "http", b, "80", "1", "GET", "/status/404"],
+      ...["dns", "dns", lab.dnsName("c"), "53", "1", lab.dnsServer, ""],
+      ...["nx", "dns", "nowhere.lab.test", "53", "1", lab.dnsServer, ""],
+    ];
+    const expected = [
+      "tcp-id connected _ b",
+      "tcp connected _ ",
+      "closed refused _ connection refused",
+      "udp connected _ b",
+      "http http:404 _ b",
+      `dns connected _ ${lab.address("c")}`,
+      "nx dns-error _ nxdomain",
+    ];
+    expect(await runRunner("a", [], probeArgs), "dash").to.deep.equal(expected);
+    expect(await runRunner("a", ["busybox"], probeArgs), "busybox ash").to.deep.equal(expected);
+  });
+
   it("splits a batch larger than one curl process takes, and loses no probe", async () => {
     const b = lab.address("b");
     const probes = Array.from({ length: 260 }, (_, i): ProbeSpec => ({ id: `p${i}`, kind: "tcp", host: b, port: 80, expectIdentity: "b" }));
