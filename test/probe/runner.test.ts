@@ -170,37 +170,48 @@ describe("probe runner in the network lab", function () {
     }
   });
 
-  /** Runs the runner script in a pod directly, with extra argv before it; result lines with ms masked. */
-  async function runRunner(client: string, prefix: readonly string[], probeArgs: readonly string[]): Promise<string[]> {
+  /**
+   * Runs the runner script in a pod directly, bypassing the engine and its
+   * encoder. `shell` is the argv that runs `-c <script>`. Lines have ms masked.
+   */
+  async function runRunner(
+    client: string,
+    probeArgs: readonly string[],
+    shell: readonly string[] = ["sh"],
+  ): Promise<{ lines: string[]; stderr: string }> {
     const result = await lab.transport.exec(
       client,
-      [...prefix, "sh", "-c", RUNNER_SCRIPT, "netproof-probe", "v1", ...probeArgs],
+      [...shell, "-c", RUNNER_SCRIPT, "netproof-probe", "v1", ...probeArgs],
       { timeoutMs: 15_000 },
     );
     expect(result.exitCode, result.stderr).to.equal(0);
-    return result.stdout.trimEnd().split("\n").map((l) => l.replace(/ \d+ /, " _ "));
+    return { lines: result.stdout.trimEnd().split("\n").map((l) => l.replace(/ \d+ /, " _ ")), stderr: result.stderr };
   }
 
-  /** argv prefix giving the runner a curl that says it is 7.74 (no %header{}): no batches. */
-  function withOldCurl(): string[] {
+  /** A shell whose curl says it is 7.74 (no %header{}): no batches. */
+  function shellWithOldCurl(): string[] {
     const bin = join(lab.tempDirectory, "bin-old-curl");
     mkdirSync(bin, { recursive: true });
     const fake = join(bin, "curl");
     writeFileSync(fake, '#!/bin/sh\n[ "${1-}" = -V ] && { echo "curl 7.74.0 (x86_64-pc-linux-gnu) libcurl/7.74.0"; exit 0; }\nexec /usr/bin/curl "$@"\n');
     chmodSync(fake, 0o755);
-    return ["env", `PATH=${bin}:${process.env["PATH"] ?? "/usr/bin:/bin"}`];
+    return ["env", `PATH=${bin}:${process.env["PATH"] ?? "/usr/bin:/bin"}`, "sh"];
   }
 
   it("runs each probe on its own with a curl too old to batch, with the same outcomes", async () => {
     // TCP goes through nc, HTTP through one curl per probe. nc names the errno
     // where curl does not.
     const b = lab.address("b");
-    const lines = await runRunner("a", withOldCurl(), [
-      ...["right", "tcp", b, "80", "1", "b", ""],
-      ...["wrong", "tcp", b, "80", "1", "c", ""],
-      ...["closed", "tcp", b, "81", "1", "b", ""],
-      ...["status", "http", b, "80", "1", "POST", "/status/503"],
-    ]);
+    const { lines } = await runRunner(
+      "a",
+      [
+        ...["right", "tcp", b, "80", "1", "b", ""],
+        ...["wrong", "tcp", b, "80", "1", "c", ""],
+        ...["closed", "tcp", b, "81", "1", "b", ""],
+        ...["status", "http", b, "80", "1", "POST", "/status/503"],
+      ],
+      shellWithOldCurl(),
+    );
     expect(lines).to.deep.equal([
       "right connected _ b",
       "wrong error _ answered by b, expected c",
@@ -209,18 +220,20 @@ describe("probe runner in the network lab", function () {
     ]);
   });
 
-  for (const [how, prefix] of [["batched", () => []], ["one by one", withOldCurl]] as const) {
+  for (const [how, shell] of [["batched", () => ["sh"]], ["one by one", shellWithOldCurl]] as const) {
     it(`tells a server that accepts and never answers from a drop (${how})`, async () => {
       // A listener on the pod's loopback that accepts and stays silent for 3 s.
-      const lines = await runRunner(
+      const listen =
+        'socat TCP4-LISTEN:7000,reuseaddr,fork "EXEC:sleep 3" & s=$!; ' +
+        'for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do nc -z 127.0.0.1 7000 && break; sleep 0.1; done; ' +
+        '"$@"; kill $s';
+      const { lines } = await runRunner(
         "a",
-        [...prefix(), "sh", "-c", 'socat TCP4-LISTEN:7000,reuseaddr,fork "EXEC:sleep 3" & s=$!; ' +
-            'for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do nc -z 127.0.0.1 7000 && break; sleep 0.1; done; ' +
-            '"$@"; kill $s', "silent"],
         [
           ...["tcp", "tcp", "127.0.0.1", "7000", "1", "a", ""],
           ...["http", "http", "127.0.0.1", "7000", "1", "GET", "/"],
         ],
+        ["sh", "-c", listen, "silent", ...shell()],
       );
       expect(lines[0]).to.equal("tcp error _ connected but no identity answered, expected a");
       expect(lines[1]).to.match(/^http error _ connected, then no HTTP answer: Operation timed out after 2\d{3} milliseconds/);
@@ -248,8 +261,8 @@ describe("probe runner in the network lab", function () {
       `dns connected _ ${lab.address("c")}`,
       "nx dns-error _ nxdomain",
     ];
-    expect(await runRunner("a", [], probeArgs), "dash").to.deep.equal(expected);
-    expect(await runRunner("a", ["busybox"], probeArgs), "busybox ash").to.deep.equal(expected);
+    expect((await runRunner("a", probeArgs)).lines, "dash").to.deep.equal(expected);
+    expect((await runRunner("a", probeArgs, ["busybox", "sh"])).lines, "busybox ash").to.deep.equal(expected);
   });
 
   it("splits a batch larger than one curl process takes, and loses no probe", async () => {
@@ -267,17 +280,17 @@ describe("probe runner in the network lab", function () {
       const target = ["/usr/bin", "/bin"].map((d) => join(d, tool)).find((p) => existsSync(p));
       if (target && !existsSync(join(bin, tool))) symlinkSync(target, join(bin, tool));
     }
-    const result = await lab.transport.exec(
+    const { lines } = await runRunner(
       "a",
-      ["env", `PATH=${bin}`, "/bin/sh", "-c", RUNNER_SCRIPT, "netproof-probe", "v1",
+      [
         ...["t", "tcp", lab.address("b"), "80", "1", "", ""],
         ...["h", "http", lab.address("b"), "80", "1", "GET", "/"],
         ...["d", "dns", "b.lab.test", "53", "1", "", ""],
-        ...["u", "udp", lab.address("b"), "53", "1", "", ""]],
-      { timeoutMs: 10_000 },
+        ...["u", "udp", lab.address("b"), "53", "1", "", ""],
+      ],
+      ["env", `PATH=${bin}`, "/bin/sh"],
     );
-    expect(result.exitCode).to.equal(0);
-    expect(result.stdout.split("\n").map((l) => l.replace(/ \d+ /, " _ "))).to.deep.equal([
+    expect(lines).to.deep.equal([
       "t error _ nc not found",
       "h error _ curl not found",
       "d error _ dig not found",
@@ -288,21 +301,17 @@ describe("probe runner in the network lab", function () {
   it("never executes hostile argument values, even bypassing the encoder", async () => {
     const marker = join(lab.tempDirectory, "pwned");
     const evil = `$(touch ${marker})`;
-    const result = await lab.transport.exec(
-      "a",
-      ["sh", "-c", RUNNER_SCRIPT, "netproof-probe", "v1",
-        ...["ok", "tcp", lab.address("b"), "80", "1", evil, ""],
-        ...["bad id", "tcp", lab.address("b"), "80", "1", "", ""],
-        ...["h", "http", lab.address("b"), "80", "1", "GET", `/${evil}`],
-        ...["x", evil, lab.address("b"), "80", "1", "", ""],
-        ...["y", "tcp", evil, "80", "1", "", ""],
-        ...["z", "tcp", lab.address("b"), "`touch /tmp/x`", "1", "", ""],
-        ...["w", "http", lab.address("b"), "80", "1", "GET;", "/"]],
-      { timeoutMs: 10_000 },
-    );
+    const { lines, stderr } = await runRunner("a", [
+      ...["ok", "tcp", lab.address("b"), "80", "1", evil, ""],
+      ...["bad id", "tcp", lab.address("b"), "80", "1", "", ""],
+      ...["h", "http", lab.address("b"), "80", "1", "GET", `/${evil}`],
+      ...["x", evil, lab.address("b"), "80", "1", "", ""],
+      ...["y", "tcp", evil, "80", "1", "", ""],
+      ...["z", "tcp", lab.address("b"), "`touch /tmp/x`", "1", "", ""],
+      ...["w", "http", lab.address("b"), "80", "1", "GET;", "/"],
+    ]);
     expect(existsSync(marker)).to.equal(false);
-    expect(result.exitCode).to.equal(0);
-    expect(result.stdout.split("\n").map((l) => l.replace(/ \d+ /, " _ "))).to.deep.equal([
+    expect(lines).to.deep.equal([
       `ok error _ answered by b, expected ${evil}`,
       "h error _ bad path",
       "x error _ unknown probe kind",
@@ -310,7 +319,7 @@ describe("probe runner in the network lab", function () {
       "z error _ bad port",
       "w error _ bad method",
     ]);
-    expect(result.stderr).to.include("probe 1 has an unusable id");
+    expect(stderr).to.include("probe 1 has an unusable id");
   });
 
   it("finds exactly the injected faults in a matrix, and nothing else", async function () {
