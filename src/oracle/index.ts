@@ -6,4 +6,3 @@ export type { Oracle } from "./oracle.ts";
 export { describePrediction, describeRuleRef } from "./explain.ts";
 export { cellQuery, phaseModel, predictPhase, unsupportedPolicies } from "./predict-plan.ts";
 export { effectivePolicyTypes } from "./compile.ts";
-export { compileSelector, matchesSelector } from "./selector.ts";

@@ -1,9 +1,12 @@
 // From a Plan phase to the oracle and back: one prediction per cell.
 
-import type { Cell, Phase, Plan, PlannedManifest, Protocol } from "../scenario/plan.ts";
+import { isNetworkPolicyV1, type NetworkPolicy } from "../kube/network-policy.ts";
+import { apiGroup } from "../kube/object.ts";
+import type { Protocol } from "../kube/protocol.ts";
+import type { Cell, Phase, Plan, PlannedManifest } from "../scenario/plan.ts";
 import { renderManifest } from "../scenario/render.ts";
 import { createOracle } from "./oracle.ts";
-import type { NetworkPolicy, OracleModel, OracleQuery, Prediction } from "./types.ts";
+import type { OracleModel, OracleQuery, Prediction } from "./types.ts";
 
 /** Where kubectl puts a namespaced object that names no namespace. */
 const DEFAULT_NAMESPACE = "default";
@@ -34,10 +37,10 @@ export function phaseModel(phase: Phase, ips: Readonly<Record<string, string>>):
       id: w.id,
       namespace: w.namespace,
       labels: w.labels,
-      ip: ips[w.id] ?? "",
+      ip: Object.hasOwn(ips, w.id) ? (ips[w.id] ?? "") : "",
       ports: w.ports,
     })),
-    policies: phase.manifests.filter(isNetworkPolicy).map((m) => asNetworkPolicy(m, ips)),
+    policies: phase.manifests.filter((m) => isNetworkPolicyV1(m.object)).map((m) => asNetworkPolicy(m, ips)),
   };
 }
 
@@ -88,10 +91,6 @@ function cellProtocol(cell: Cell): Protocol {
   }
 }
 
-function isNetworkPolicy(manifest: PlannedManifest): boolean {
-  return manifest.object.apiVersion === "networking.k8s.io/v1" && manifest.object.kind === "NetworkPolicy";
-}
-
 // The scenario stage has checked the shape; only the namespace may be implied.
 // Pod-IP templates are rendered with the IPs of this run (planned or live).
 function asNetworkPolicy(manifest: PlannedManifest, ips: Readonly<Record<string, string>>): NetworkPolicy {
@@ -100,9 +99,4 @@ function asNetworkPolicy(manifest: PlannedManifest, ips: Readonly<Record<string,
     ...object,
     metadata: { name: object.metadata.name, namespace: manifest.object.metadata.namespace ?? DEFAULT_NAMESPACE },
   };
-}
-
-function apiGroup(apiVersion: string): string {
-  const slash = apiVersion.indexOf("/");
-  return slash < 0 ? "" : apiVersion.slice(0, slash);
 }

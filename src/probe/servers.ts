@@ -1,7 +1,7 @@
 // What a server pod runs: one socat listener per declared port, all answering
 // with the pod's identity (see server.sh). The identity is an argument, never
 // part of a shell string.
-import type { Protocol } from "../scenario/plan.ts";
+import type { Protocol } from "../kube/protocol.ts";
 import { SERVER_SCRIPT } from "./scripts.ts";
 
 export { SERVER_SCRIPT };

@@ -2,7 +2,7 @@
 // namespaces, workloads, manifests in force and cells with declared values.
 
 import path from "node:path";
-import type { NetworkPolicy } from "./network-policy.ts";
+import { isNetworkPolicyV1, type NetworkPolicy } from "../kube/network-policy.ts";
 import { UserError, type Problem } from "../user-error.ts";
 import { matrixCells, type CellSpec } from "./cells.ts";
 import { CLUSTER_DNS } from "./cluster-dns.ts";
@@ -12,7 +12,6 @@ import { checkManifest } from "./manifest-checks.ts";
 import { loadManifestEntries, type LoadedManifest, type ManifestContext } from "./manifests.ts";
 import { applyChanges, initialManifests } from "./manifests-in-force.ts";
 import { buildModel, namespaceLabels, METADATA_NAME } from "./model.ts";
-import { isNetworkPolicyV1 } from "./network-policy-schema.ts";
 import type { Cell, Phase, Plan, PlannedNamespace, PlannedWorkload, ScenarioWarning } from "./plan.ts";
 import { plannedIps } from "./planned-ips.ts";
 import { renderManifest } from "./render.ts";

@@ -4,7 +4,8 @@
 
 import type { Problem } from "../user-error.ts";
 import type { LoadedManifest } from "./manifests.ts";
-import { isNetworkPolicyV1, networkPolicySchema } from "./network-policy-schema.ts";
+import { isNetworkPolicyV1 } from "../kube/network-policy.ts";
+import { networkPolicySchema } from "./network-policy-schema.ts";
 import { findTemplates, renderManifest } from "./render.ts";
 import { didYouMeanHint } from "./suggest.ts";
 import type { WorkloadIndex } from "./workload-index.ts";

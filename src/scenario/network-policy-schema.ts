@@ -4,8 +4,8 @@
 // by a lenient client and the policy means something else).
 
 import { z } from "zod";
-import type { NetworkPolicy } from "./network-policy.ts";
-import { cidrContains, parseCidr } from "./ip.ts";
+import { isStrictSubset, parseCidr } from "../kube/cidr.ts";
+import type { NetworkPolicy } from "../kube/network-policy.ts";
 import { dnsLabel, labelKey, labelsSchema, portName, portNumber } from "./k8s-names.ts";
 
 const requirement = z
@@ -42,7 +42,7 @@ const ipBlock = z
     if (!outer) return;
     (block.except ?? []).forEach((text, i) => {
       const inner = parseCidr(text);
-      if (inner && !cidrContains(outer, inner)) {
+      if (inner && !isStrictSubset(outer, inner)) {
         ctx.addIssue({ code: "custom", path: ["except", i], message: `except ${text} is not inside cidr ${block.cidr}` });
       }
     });
@@ -95,7 +95,3 @@ export const networkPolicySchema = z.strictObject({
 
 // The compiler proves the schema's output is the oracle's NetworkPolicy.
 export const asNetworkPolicy = (parsed: z.output<typeof networkPolicySchema>): NetworkPolicy => parsed;
-
-export function isNetworkPolicyV1(object: { readonly apiVersion?: unknown; readonly kind?: unknown }): boolean {
-  return object.apiVersion === "networking.k8s.io/v1" && object.kind === "NetworkPolicy";
-}

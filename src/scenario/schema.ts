@@ -3,7 +3,8 @@
 // (does this workload exist?) live in the expansion.
 
 import { z } from "zod";
-import { canonicalIp } from "./ip.ts";
+import { canonicalIp } from "../kube/cidr.ts";
+import { isPortNumber } from "../kube/ports.ts";
 import { dnsLabel, labelsSchema, portName, portNumber } from "./k8s-names.ts";
 
 const SHORT_PORT = /^[0-9]+(\/(tcp|udp|sctp|TCP|UDP|SCTP))?$/;
@@ -11,11 +12,7 @@ const SHORT_PORT = /^[0-9]+(\/(tcp|udp|sctp|TCP|UDP|SCTP))?$/;
 const shortPort = z
   .string()
   .regex(SHORT_PORT, { error: 'a port is "<port>/<protocol>" with protocol tcp, udp or sctp, e.g. "80/tcp", or a number' })
-  .refine((s) => inPortRange(Number(s.split("/")[0])), { error: "a port is a number from 1 to 65535" });
-
-function inPortRange(n: number): boolean {
-  return Number.isInteger(n) && n >= 1 && n <= 65535;
-}
+  .refine((s) => isPortNumber(Number(s.split("/")[0])), { error: "a port is a number from 1 to 65535" });
 
 const longPort = z.strictObject({
   port: portNumber,

@@ -2,8 +2,9 @@
 //   <from> -> <target>[:<port>][/<proto>] [<METHOD> <path> [<status>]]
 // Parsing is purely syntactic; names are resolved later against the scenario.
 
-import { canonicalIp } from "./ip.ts";
-import { PORT_NAME } from "./k8s-names.ts";
+import { canonicalIp } from "../kube/cidr.ts";
+import { isPortName, valid } from "../kube/names.ts";
+import { isPortNumber } from "../kube/ports.ts";
 
 export const STATEMENT_GRAMMAR =
   "a statement is `<from> -> <target>[:<port>][/<proto>] [<METHOD> <path> [<status>]]`, e.g. `web -> api:8080/tcp`, " +
@@ -143,10 +144,10 @@ export function parsePortProto(text: string, numericOnly: boolean): { port: numb
   let port: number | string;
   if (/^\d+$/.test(portText)) {
     port = Number(portText);
-    if (port < 1 || port > 65535) return `port ${portText} is out of range 1-65535`;
+    if (!isPortNumber(port)) return `port ${portText} is out of range 1-65535`;
   } else if (numericOnly) {
     return `"${portText}" is not a port number (named ports exist only on workloads)`;
-  } else if (PORT_NAME.test(portText) && portText.length <= 15) {
+  } else if (valid(isPortName(portText))) {
     port = portText;
   } else {
     return `"${portText}" is neither a port number nor a port name`;

@@ -3,7 +3,8 @@ import { describe, it } from "mocha";
 import { describePrediction } from "../../src/oracle/explain.ts";
 import { predictPhase, unsupportedPolicies } from "../../src/oracle/predict-plan.ts";
 import { CLUSTER_DNS } from "../../src/scenario/cluster-dns.ts";
-import type { Cell, KubeObject, Phase, Plan, PlannedManifest, Target } from "../../src/scenario/plan.ts";
+import type { KubeObject } from "../../src/kube/object.ts";
+import type { Cell, Phase, Plan, PlannedManifest, Target } from "../../src/scenario/plan.ts";
 
 const at = { file: "scenarios/shop.yaml", line: 1 };
 
