@@ -1,6 +1,7 @@
 // Plan mode: scenario → oracle → verdict, no cluster. Wiring only.
 
 import { predictPhase, unsupportedPolicies } from "../oracle/predict-plan.ts";
+import type { UnmodelledManifests } from "../report/warnings.ts";
 import type { Plan } from "../scenario/plan.ts";
 import { comparePlanCell, summarisePlan, type PhasePlanResult, type PlanSummary } from "../verdict/verdict.ts";
 
@@ -8,7 +9,7 @@ export interface PlanRun {
   readonly phases: readonly PhasePlanResult[];
   readonly summary: PlanSummary;
   /** Manifests the oracle does not model (Calico policies), by phase. */
-  readonly unmodelled: ReadonlyArray<{ phase: string; ids: readonly string[] }>;
+  readonly unmodelled: readonly UnmodelledManifests[];
 }
 
 export function runPlan(plan: Plan): PlanRun {

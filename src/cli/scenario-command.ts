@@ -5,7 +5,8 @@ import { listScenarios, resolveScenario } from "../scenario/library.ts";
 import { renderPlanText } from "../report/plan-text.ts";
 import { planJson } from "../report/plan-json.ts";
 import { styleFor } from "../report/style.ts";
-import { formatProblem, UserError } from "../user-error.ts";
+import { warningLines } from "../report/warnings.ts";
+import { UserError } from "../user-error.ts";
 import { runPlan } from "./plan-run.ts";
 import type { ScenarioFlags } from "./main.ts";
 
@@ -30,22 +31,12 @@ export async function scenarioCommand(name: string | undefined, flags: ScenarioF
   if (flags.format === "json") {
     process.stdout.write(`${JSON.stringify(planJson(plan, run.phases, run.summary), null, 2)}\n`);
   } else {
-    const errStyle = styleFor(process.stderr);
-    for (const w of plan.warnings) {
-      process.stderr.write(errStyle.yellow(`warning: ${formatProblem({ ...w.at, field: w.field, message: w.message })}`) + "\n");
-    }
-    for (const u of run.unmodelled) {
-      process.stderr.write(
-        errStyle.yellow(
-          `warning: phase ${u.phase}: the oracle models Kubernetes NetworkPolicy only; it ignores ${u.ids.join(", ")}`,
-        ) + "\n",
-      );
-    }
+    for (const line of warningLines(plan.warnings, run.unmodelled, styleFor(process.stderr))) process.stderr.write(`${line}\n`);
     process.stdout.write(
       `${renderPlanText(plan, run.phases, run.summary, { style: styleFor(process.stdout), verbose: flags.verbose === true })}\n`,
     );
   }
-  return run.summary.mismatches === 0 && run.summary.invalid === 0 ? 0 : 1;
+  return run.summary.ok ? 0 : 1;
 }
 
 function listCommand(flags: ScenarioFlags): number {

@@ -4,13 +4,12 @@
 
 import type { Cell, ProbeKind } from "../scenario/plan.ts";
 import type { Prediction } from "../oracle/types.ts";
-import type { HistoryClass } from "../probe/stabilise.ts";
+import type { HistoryClass } from "./history.ts";
 import type { Observation } from "../probe/types.ts";
 import { declaredReach, predictedReach, type Reach } from "./verdict.ts";
 
 /**
- * How a cell's samples behaved across rounds: the probe engine's class of the
- * history, or `unsettled` when the settle deadline ended the run first.
+ * How a cell's samples behaved across rounds: the class of its history, or `unsettled` when the settle deadline ended the run first.
  */
 export type Stability = HistoryClass | "unsettled";
 
