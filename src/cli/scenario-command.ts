@@ -31,7 +31,7 @@ export async function scenarioCommand(name: string | undefined, flags: ScenarioF
   if (flags.format === "json") {
     process.stdout.write(`${JSON.stringify(planJson(plan, run.phases, run.summary), null, 2)}\n`);
   } else {
-    for (const line of warningLines(plan.warnings, run.unmodelled, styleFor(process.stderr))) process.stderr.write(`${line}\n`);
+    for (const line of warningLines(plan.warnings, styleFor(process.stderr))) process.stderr.write(`${line}\n`);
     process.stdout.write(
       `${renderPlanText(plan, run.phases, run.summary, { style: styleFor(process.stdout), verbose: flags.verbose === true })}\n`,
     );

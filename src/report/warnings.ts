@@ -5,20 +5,6 @@ import type { ScenarioWarning } from "../scenario/plan.ts";
 import { formatProblem } from "../user-error.ts";
 import { type Style, plainStyle } from "./style.ts";
 
-/** Manifests in force during a phase that the oracle does not evaluate. */
-export interface UnmodelledManifests {
-  readonly phase: string;
-  readonly ids: readonly string[];
-}
-
-export function warningLines(
-  warnings: readonly ScenarioWarning[],
-  unmodelled: readonly UnmodelledManifests[],
-  style: Style = plainStyle,
-): string[] {
-  const lines = warnings.map((w) => `warning: ${formatProblem({ ...w.at, field: w.field, message: w.message })}`);
-  for (const u of unmodelled) {
-    lines.push(`warning: phase ${u.phase}: the oracle models Kubernetes NetworkPolicy only; it ignores ${u.ids.join(", ")}`);
-  }
-  return lines.map((line) => style.yellow(line));
+export function warningLines(warnings: readonly ScenarioWarning[], style: Style = plainStyle): string[] {
+  return warnings.map((w) => style.yellow(`warning: ${formatProblem({ ...w.at, field: w.field, message: w.message })}`));
 }

@@ -2,13 +2,14 @@
 // namespaces, workloads, manifests in force and cells with declared values.
 
 import path from "node:path";
-import { isNetworkPolicyV1, type NetworkPolicy } from "../kube/network-policy.ts";
+import { isNetworkPolicyV1 } from "../kube/network-policy.ts";
+import { readNetworkPolicy } from "../kube/network-policy-validation.ts";
 import { UserError, type Problem } from "../user-error.ts";
 import { matrixCells, type CellSpec } from "./cells.ts";
 import { CLUSTER_DNS } from "./cluster-dns.ts";
 import { resolveDeclared, type DefaultValue } from "./declared.ts";
 import { compileExpect } from "./expectations.ts";
-import { checkManifest } from "./manifest-checks.ts";
+import { checkManifest, manifestWarnings } from "./manifest-checks.ts";
 import { loadManifestEntries, type LoadedManifest, type ManifestContext } from "./manifests.ts";
 import { applyChanges, initialManifests } from "./manifests-in-force.ts";
 import { buildModel, namespaceLabels, METADATA_NAME } from "./model.ts";
@@ -52,7 +53,11 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
   const load = (entries: Parameters<typeof loadManifestEntries>[0], base: Path): LoadedManifest[] => {
     const loaded = loadManifestEntries(entries, base, manifestCtx);
     problems.push(...loaded.problems);
-    for (const m of loaded.manifests) problems.push(...checkManifest(m, { index, ips, namespaces: namespaceNames }));
+    for (const m of loaded.manifests) {
+      const found = checkManifest(m, { index, ips, namespaces: namespaceNames });
+      problems.push(...found);
+      if (found.length === 0) warnings.push(...manifestWarnings(m));
+    }
     return loaded.manifests;
   };
   const expectations = (expect: ScenarioInput["expect"], base: Path, layer: number): { rules: Rule[]; default?: DefaultValue } => {
@@ -217,8 +222,8 @@ function policyWarnings(state: PhaseState, ips: Readonly<Record<string, string>>
   return state.manifests
     .filter((m) => isNetworkPolicyV1(m.object))
     .flatMap((m) =>
-      // Checked against the NetworkPolicy schema at load time.
-      selectorWarnings(renderManifest(m.object, ips) as unknown as NetworkPolicy, m.locate, m.fieldPrefix, state).map((w) => ({ ...w, message: w.message + suffix })),
+      // Validated at load time, so reading it cannot fail.
+      selectorWarnings(readNetworkPolicy(renderManifest(m.object, ips)), m.locate, m.fieldPrefix, state).map((w) => ({ ...w, message: w.message + suffix })),
     );
 }
 
