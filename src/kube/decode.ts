@@ -8,17 +8,25 @@ import { fieldError, type FieldError, type FieldPath } from "./field-errors.ts";
 export type Json = Readonly<Record<string, unknown>>;
 
 export class Decoder {
+  /** Validation errors, reported when the object decodes. */
   readonly errors: FieldError[] = [];
+  /** Decoding errors (unknown fields, wrong types): the request fails on these alone. */
+  readonly decodeErrors: FieldError[] = [];
+
+  /** What the API server reports: the decoding errors if any, else the validation errors. */
+  result(): FieldError[] {
+    return this.decodeErrors.length > 0 ? this.decodeErrors : this.errors;
+  }
 
   /** A mapping with only `fields`, or undefined (absent, null, or reported). */
   object(value: unknown, path: FieldPath, fields: readonly string[]): Json | undefined {
     if (value === undefined || value === null) return undefined;
     if (!isRecord(value)) {
-      this.errors.push(fieldError.wrongType(path, value, "a mapping"));
+      this.decodeErrors.push(fieldError.wrongType(path, value, "a mapping"));
       return undefined;
     }
     for (const key of Object.keys(value)) {
-      if (!fields.includes(key)) this.errors.push(fieldError.unknownField([...path, key], fields));
+      if (!fields.includes(key)) this.decodeErrors.push(fieldError.unknownField([...path, key], fields));
     }
     return value;
   }
@@ -26,7 +34,7 @@ export class Decoder {
   string(value: unknown, path: FieldPath): string | undefined {
     if (value === undefined || value === null) return undefined;
     if (typeof value === "string") return value;
-    this.errors.push(fieldError.wrongType(path, value, "a string"));
+    this.decodeErrors.push(fieldError.wrongType(path, value, "a string"));
     return undefined;
   }
 
@@ -34,7 +42,7 @@ export class Decoder {
   int32(value: unknown, path: FieldPath): number | undefined {
     if (value === undefined || value === null) return undefined;
     if (typeof value === "number" && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647) return value;
-    this.errors.push(fieldError.wrongType(path, value, "a whole number (int32)"));
+    this.decodeErrors.push(fieldError.wrongType(path, value, "a whole number (int32)"));
     return undefined;
   }
 
@@ -43,14 +51,14 @@ export class Decoder {
     if (value === undefined || value === null) return undefined;
     if (typeof value === "string") return value;
     if (typeof value === "number" && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647) return value;
-    this.errors.push(fieldError.wrongType(path, value, "a whole number or a string"));
+    this.decodeErrors.push(fieldError.wrongType(path, value, "a whole number or a string"));
     return undefined;
   }
 
   array(value: unknown, path: FieldPath): readonly unknown[] | undefined {
     if (value === undefined || value === null) return undefined;
     if (Array.isArray(value)) return value;
-    this.errors.push(fieldError.wrongType(path, value, "a list"));
+    this.decodeErrors.push(fieldError.wrongType(path, value, "a list"));
     return undefined;
   }
 
@@ -69,14 +77,14 @@ export class Decoder {
   stringMap(value: unknown, path: FieldPath): Record<string, string> | undefined {
     if (value === undefined || value === null) return undefined;
     if (!isRecord(value)) {
-      this.errors.push(fieldError.wrongType(path, value, "a mapping of strings"));
+      this.decodeErrors.push(fieldError.wrongType(path, value, "a mapping of strings"));
       return undefined;
     }
     const out = Object.create(null) as Record<string, string>;
     for (const [key, item] of Object.entries(value)) {
       if (typeof item === "string") out[key] = item;
       else if (item === null) out[key] = "";
-      else this.errors.push(fieldError.wrongType([...path, key], item, "a string"));
+      else this.decodeErrors.push(fieldError.wrongType([...path, key], item, "a string"));
     }
     return out;
   }

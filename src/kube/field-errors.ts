@@ -48,9 +48,15 @@ export const fieldError = {
   /** A value of the wrong JSON type: the request does not decode. */
   wrongType: (path: FieldPath, value: unknown, expected: string): FieldError => ({
     path,
-    message: `cannot decode ${describeValue(value)} as ${expected}${typeof value === "boolean" ? ` (quote it for the string "${String(value)}")` : typeof value === "number" && expected.includes("string") ? ` (quote it for the string "${String(value)}")` : ""}`,
+    message: `cannot decode ${describeValue(value)} as ${expected}${quoteHint(value, expected)}`,
   }),
 };
+
+// YAML reads `yes`, `on` and `2` as a boolean and a number; quoting keeps the text.
+function quoteHint(value: unknown, expected: string): string {
+  const wanted = typeof value === "boolean" ? expected.includes("string") : typeof value === "number" && expected === "a string";
+  return wanted ? ` (quote it for the string "${String(value)}")` : "";
+}
 
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return "null";

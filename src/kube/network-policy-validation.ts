@@ -28,10 +28,7 @@ export interface NetworkPolicyResult {
 export function decodeNetworkPolicy(value: unknown, defaultNamespace = "default"): NetworkPolicyResult {
   const d = new Decoder();
   const top = d.object(value, [], ["apiVersion", "kind", "metadata", "spec"]);
-  if (top === undefined) {
-    if (d.errors.length === 0) d.errors.push(fieldError.required([], "a NetworkPolicy is a mapping"));
-    return { errors: d.errors };
-  }
+  if (top === undefined) return { errors: d.decodeErrors.length > 0 ? d.decodeErrors : [fieldError.required([], "a NetworkPolicy is a mapping")] };
   const meta = decodeObjectMeta(top.metadata, ["metadata"], d, { nameRule: isDns1123Subdomain, namespaced: true });
   const spec = d.object(top.spec, ["spec"], ["podSelector", "policyTypes", "ingress", "egress"]) ?? {};
   const podSelector = selector(d, spec.podSelector, ["spec", "podSelector"]) ?? {};
@@ -52,7 +49,8 @@ export function decodeNetworkPolicy(value: unknown, defaultNamespace = "default"
   });
   const policyTypes = policyTypeList(d, spec.policyTypes, ["spec", "policyTypes"]);
 
-  if (d.errors.length > 0) return { errors: d.errors };
+  const errors = d.result();
+  if (errors.length > 0) return { errors };
   const policy: NetworkPolicy = {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",

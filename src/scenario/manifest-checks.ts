@@ -65,7 +65,7 @@ function apiProblems(m: LoadedManifest, ctx: CheckContext): readonly FieldError[
     nameRule: nameRuleFor(m.object.kind, m.object.apiVersion),
     namespaced: !isClusterScoped(m.object),
   });
-  return d.errors;
+  return d.result();
 }
 
 function fieldProblem(m: LoadedManifest, e: FieldError): Problem {
