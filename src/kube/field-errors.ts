@@ -15,6 +15,8 @@ export interface FieldError {
   readonly at?: { readonly path: FieldPath; readonly key: boolean };
   /** For an unknown field: the fields that are known there. */
   readonly known?: readonly string[];
+  /** What to write instead, when there is an obvious fix. */
+  readonly hint?: string;
 }
 
 /** A value as Go's %v / %q print it in an error body. */
@@ -46,16 +48,16 @@ export const fieldError = {
     known,
   }),
   /** A value of the wrong JSON type: the request does not decode. */
-  wrongType: (path: FieldPath, value: unknown, expected: string): FieldError => ({
-    path,
-    message: `cannot decode ${describeValue(value)} as ${expected}${quoteHint(value, expected)}`,
-  }),
+  wrongType: (path: FieldPath, value: unknown, expected: string): FieldError => {
+    const hint = quoteHint(value, expected);
+    return { path, message: `cannot decode ${describeValue(value)} as ${expected}`, ...(hint ? { hint } : {}) };
+  },
 };
 
 // YAML reads `yes`, `on` and `2` as a boolean and a number; quoting keeps the text.
 function quoteHint(value: unknown, expected: string): string {
   const wanted = typeof value === "boolean" ? expected.includes("string") : typeof value === "number" && expected === "a string";
-  return wanted ? ` (quote it for the string "${String(value)}")` : "";
+  return wanted ? `quote it for the string "${String(value)}"` : "";
 }
 
 export function describeValue(value: unknown): string {

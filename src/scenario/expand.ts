@@ -10,6 +10,7 @@ import { CLUSTER_DNS } from "./cluster-dns.ts";
 import { resolveDeclared, type DefaultValue } from "./declared.ts";
 import { compileExpect } from "./expectations.ts";
 import { checkManifest, manifestWarnings } from "./manifest-checks.ts";
+import { asKubectlReadsIt } from "./kubectl-reading.ts";
 import { loadManifestEntries, type LoadedManifest, type ManifestContext } from "./manifests.ts";
 import { applyChanges, initialManifests } from "./manifests-in-force.ts";
 import { buildModel, namespaceLabels, METADATA_NAME } from "./model.ts";
@@ -53,12 +54,13 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
   const load = (entries: Parameters<typeof loadManifestEntries>[0], base: Path): LoadedManifest[] => {
     const loaded = loadManifestEntries(entries, base, manifestCtx);
     problems.push(...loaded.problems);
-    for (const m of loaded.manifests) {
-      const found = checkManifest(m, { index, ips, namespaces: namespaceNames });
+    return loaded.manifests.map((written) => {
+      const { manifest: m, reread } = asKubectlReadsIt(written);
+      const found = checkManifest(m, { index, ips, namespaces: namespaceNames }, reread);
       problems.push(...found);
       if (found.length === 0) warnings.push(...manifestWarnings(m));
-    }
-    return loaded.manifests;
+      return m;
+    });
   };
   const expectations = (expect: ScenarioInput["expect"], base: Path, layer: number): { rules: Rule[]; default?: DefaultValue } => {
     const compiled = compileExpect(expect, base, layer, locate, ruleCtx);

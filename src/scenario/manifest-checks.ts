@@ -9,6 +9,7 @@ import { isNetworkPolicyV1 } from "../kube/network-policy.ts";
 import { decodeObjectMeta, nameRuleFor } from "../kube/object-meta.ts";
 import { describeUnmodelled, isClusterScoped } from "../kube/manifest-kinds.ts";
 import type { Problem } from "../user-error.ts";
+import type { Reread } from "./kubectl-reading.ts";
 import type { LoadedManifest } from "./manifests.ts";
 import type { ScenarioWarning } from "./plan.ts";
 import { findTemplates, renderManifest } from "./render.ts";
@@ -23,7 +24,7 @@ export interface CheckContext {
   readonly namespaces: readonly string[];
 }
 
-export function checkManifest(m: LoadedManifest, ctx: CheckContext): Problem[] {
+export function checkManifest(m: LoadedManifest, ctx: CheckContext, reread: readonly Reread[] = []): Problem[] {
   const at = (p: Path, key = false): Omit<Problem, "message"> => ({ ...m.locate.at(p, { key }), field: formatPath([...m.fieldPrefix, ...p]) });
   const problems: Problem[] = [];
 
@@ -45,7 +46,7 @@ export function checkManifest(m: LoadedManifest, ctx: CheckContext): Problem[] {
     problems.push({ ...at(["metadata", "namespace"]), message: `namespace "${namespace}" is not declared in the scenario`, hint });
   }
 
-  if (templatesOk) problems.push(...apiProblems(m, ctx).map((e) => fieldProblem(m, e)));
+  if (templatesOk) problems.push(...apiProblems(m, ctx).map((e) => fieldProblem(m, e, reread)));
   return problems;
 }
 
@@ -68,15 +69,24 @@ function apiProblems(m: LoadedManifest, ctx: CheckContext): readonly FieldError[
   return d.result();
 }
 
-function fieldProblem(m: LoadedManifest, e: FieldError): Problem {
+function fieldProblem(m: LoadedManifest, e: FieldError, reread: readonly Reread[]): Problem {
   const where = e.at ?? { path: e.path, key: false };
   const last = e.path[e.path.length - 1];
   const suggestion = e.known && typeof last === "string" ? didYouMeanHint(last, e.known) : undefined;
-  const hint = e.known ? [suggestion, `known fields: ${e.known.join(", ")}`].filter((s) => s !== undefined).join(" ") : undefined;
+  const yaml11 = reread.find((r) => samePath(r.path, where.path) || samePath(r.path, e.path));
+  const hint = yaml11
+    ? `kubectl reads ${yaml11.source} as ${JSON.stringify(yaml11.value)} (YAML 1.1); quote it ("${yaml11.source}") to keep the text`
+    : e.known
+      ? [suggestion, `known fields: ${e.known.join(", ")}`].filter((s) => s !== undefined).join(" ")
+      : e.hint;
   return {
     ...m.locate.at(where.path, { key: where.key }),
     field: formatPath([...m.fieldPrefix, ...e.path]),
     message: e.message,
     ...(hint ? { hint } : {}),
   };
+}
+
+function samePath(a: Path, b: readonly (string | number)[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
 }

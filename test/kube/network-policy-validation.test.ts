@@ -18,7 +18,7 @@ const expr = (...matchExpressions: unknown[]) => ({ podSelector: { matchExpressi
 const meta = (m: Json) => policy({ podSelector: {} }, { name: "p", namespace: "shop", ...m });
 
 function errorsOf(value: unknown): string[] {
-  return decodeNetworkPolicy(value).errors.map((e) => `${formatFieldPath(e.path)}: ${e.message}`);
+  return decodeNetworkPolicy(value).errors.map((e) => `${formatFieldPath(e.path)}: ${e.message}${e.hint ? ` (hint: ${e.hint})` : ""}`);
 }
 
 const SUBDOMAIN =
@@ -67,7 +67,7 @@ const rejected: ReadonlyArray<{ name: string; policy: unknown; errors: string[] 
   { name: "label value starting with '-'", policy: meta({ labels: { app: "-x" } }), errors: [`metadata.labels: Invalid value: "-x": ${VALUE}`] },
   { name: "label value with a space", policy: meta({ labels: { app: "a b" } }), errors: [`metadata.labels: Invalid value: "a b": ${VALUE}`] },
   { name: "label value of 64 bytes", policy: meta({ labels: { app: long(64) } }), errors: [`metadata.labels: Invalid value: "${long(64)}": must be no more than 63 bytes`] },
-  { name: "label value that is a boolean", policy: meta({ labels: { enabled: true } }), errors: ['metadata.labels.enabled: cannot decode the boolean true as a string (quote it for the string "true")'] },
+  { name: "label value that is a boolean", policy: meta({ labels: { enabled: true } }), errors: ['metadata.labels.enabled: cannot decode the boolean true as a string (hint: quote it for the string "true")'] },
   { name: "annotation key with a space", policy: meta({ annotations: { "bad key": "x" } }), errors: [`metadata.annotations: Invalid value: "bad key": ${KEY_NAME}`] },
   { name: "annotation key with two slashes", policy: meta({ annotations: { "a/b/c": "x" } }), errors: [`metadata.annotations: Invalid value: "a/b/c": ${KEY_SLASHES}`] },
   { name: "annotations over 256 KiB", policy: meta({ annotations: { big: long(262142) } }), errors: ["metadata.annotations: Too long: must have at most 262144 bytes"] },
@@ -75,7 +75,7 @@ const rejected: ReadonlyArray<{ name: string; policy: unknown; errors: string[] 
   // podSelector and peer selectors
   { name: "matchLabels key with '!'", policy: policy({ podSelector: { matchLabels: { "app!": "web" } } }), errors: [`spec.podSelector.matchLabels: Invalid value: "app!": ${KEY_NAME}`] },
   { name: "matchLabels value with '!'", policy: policy({ podSelector: { matchLabels: { app: "web!" } } }), errors: [`spec.podSelector.matchLabels: Invalid value: "web!": ${VALUE}`] },
-  { name: "matchLabels value that is a number", policy: policy({ podSelector: { matchLabels: { version: 2 } } }), errors: ['spec.podSelector.matchLabels.version: cannot decode the number 2 as a string (quote it for the string "2")'] },
+  { name: "matchLabels value that is a number", policy: policy({ podSelector: { matchLabels: { version: 2 } } }), errors: ['spec.podSelector.matchLabels.version: cannot decode the number 2 as a string (hint: quote it for the string "2")'] },
   { name: "unknown operator", policy: policy(expr({ key: "app", operator: "Equals", values: ["web"] })), errors: ['spec.podSelector.matchExpressions[0].operator: Invalid value: "Equals": not a valid selector operator'] },
   { name: "lower-case operator", policy: policy(expr({ key: "app", operator: "in", values: ["web"] })), errors: ['spec.podSelector.matchExpressions[0].operator: Invalid value: "in": not a valid selector operator'] },
   { name: "no operator", policy: policy(expr({ key: "app" })), errors: ['spec.podSelector.matchExpressions[0].operator: Invalid value: "": not a valid selector operator'] },
@@ -120,7 +120,7 @@ const rejected: ReadonlyArray<{ name: string; policy: unknown; errors: string[] 
   { name: "endPort above 65535", policy: policy(ingressPorts({ port: 80, endPort: 70000 })), errors: [`spec.ingress[0].ports[0].endPort: Invalid value: 70000: ${RANGE}`] },
   { name: "port 0 and endPort 0", policy: policy(ingressPorts({ port: 0, endPort: 0 })), errors: [`spec.ingress[0].ports[0].port: Invalid value: 0: ${RANGE}`, `spec.ingress[0].ports[0].endPort: Invalid value: 0: ${RANGE}`] },
   { name: "fractional port", policy: policy(ingressPorts({ port: 80.5 })), errors: ["spec.ingress[0].ports[0].port: cannot decode the number 80.5 as a whole number or a string"] },
-  { name: "boolean port", policy: policy(ingressPorts({ port: true })), errors: ['spec.ingress[0].ports[0].port: cannot decode the boolean true as a whole number or a string (quote it for the string "true")'] },
+  { name: "boolean port", policy: policy(ingressPorts({ port: true })), errors: ['spec.ingress[0].ports[0].port: cannot decode the boolean true as a whole number or a string (hint: quote it for the string "true")'] },
   { name: "endPort as a string", policy: policy(ingressPorts({ port: 80, endPort: "90" })), errors: ['spec.ingress[0].ports[0].endPort: cannot decode the string "90" as a whole number (int32)'] },
   { name: "unknown port field", policy: policy(ingressPorts({ port: 80, endport: 90 })), errors: ['spec.ingress[0].ports[0].endport: unknown field "spec.ingress[0].ports[0].endport"'] },
   // peers
@@ -144,7 +144,7 @@ const rejected: ReadonlyArray<{ name: string; policy: unknown; errors: string[] 
   { name: "trailing space", policy: policy(block("10.0.0.0/8 ")), errors: [`spec.ingress[0].from[0].ipBlock.cidr: Invalid value: "10.0.0.0/8 ": ${CIDR}`] },
   { name: "octet 256", policy: policy(block("256.0.0.0/8")), errors: [`spec.ingress[0].from[0].ipBlock.cidr: Invalid value: "256.0.0.0/8": ${CIDR}`] },
   { name: "cidr a host name", policy: policy(block("example.com/32")), errors: [`spec.ingress[0].from[0].ipBlock.cidr: Invalid value: "example.com/32": ${CIDR}`] },
-  { name: "cidr a number", policy: policy(block(10)), errors: ["spec.ingress[0].from[0].ipBlock.cidr: cannot decode the number 10 as a string (quote it for the string \"10\")"] },
+  { name: "cidr a number", policy: policy(block(10)), errors: ['spec.ingress[0].from[0].ipBlock.cidr: cannot decode the number 10 as a string (hint: quote it for the string "10")'] },
   { name: "except equal to cidr", policy: policy(block("10.0.0.0/8", ["10.0.0.0/8"])), errors: [`spec.ingress[0].from[0].ipBlock.except[0]: Invalid value: "10.0.0.0/8": ${SUBSET}`] },
   { name: "except outside cidr", policy: policy(block("10.0.0.0/8", ["192.168.0.0/16"])), errors: [`spec.ingress[0].from[0].ipBlock.except[0]: Invalid value: "192.168.0.0/16": ${SUBSET}`] },
   { name: "except wider than cidr", policy: policy(block("10.0.0.0/8", ["10.0.0.0/7"])), errors: [`spec.ingress[0].from[0].ipBlock.except[0]: Invalid value: "10.0.0.0/7": ${SUBSET}`] },

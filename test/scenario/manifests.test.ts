@@ -58,6 +58,81 @@ describe("scenario manifests", () => {
     expect(p.hint).to.equal('did you mean "shop"?');
   });
 
+  describe("numbers and booleans read as kubectl reads them (YAML 1.1), not as YAML 1.2", () => {
+    const portOf = (port: string): unknown => {
+      const plan = load(withFile(), { [POLICY]: policyFile(`  podSelector: {}\n  ingress:\n    - ports:\n        - port: ${port}\n`) });
+      const spec = phase(plan).manifests[0]?.object.spec as { ingress: { ports: { port: unknown }[] }[] };
+      return spec.ingress[0]?.ports[0]?.port;
+    };
+
+    it("0x50 is 80 to both", () => expect(portOf("0x50")).to.equal(80));
+    it("0755 is octal 493 to kubectl (YAML 1.2: 755)", () => expect(portOf("0755")).to.equal(493));
+    it("0b1010000 is 80 to kubectl (YAML 1.2: a port name)", () => expect(portOf("0b1010000")).to.equal(80));
+    it("8_080 is 8080 to kubectl (YAML 1.2: a port name)", () => expect(portOf("8_080")).to.equal(8080));
+    it('a quoted "0755" stays a port name, and is refused as one', () => {
+      const p = problem(withFile(), { [POLICY]: policyFile('  podSelector: {}\n  ingress:\n    - ports:\n        - port: "0755"\n') });
+      expect(p.message).to.equal('Invalid value: "0755": must contain at least one letter (a-z)');
+    });
+
+    it("a label value yes is the boolean true to kubectl: refused, with the hint to quote it", () => {
+      const text = policyFile("  podSelector:\n    matchLabels:\n      enabled: yes\n");
+      const p = problem(withFile(), { [POLICY]: text });
+      expect(p).to.deep.include({ file: POLICY, line: lineOf(text, "enabled"), field: "spec.podSelector.matchLabels.enabled", message: "cannot decode the boolean true as a string" });
+      expect(p.hint).to.equal('kubectl reads yes as true (YAML 1.1); quote it ("yes") to keep the text');
+    });
+
+    it("port: on is a boolean to kubectl", () => {
+      const p = problem(withFile(), { [POLICY]: policyFile("  podSelector: {}\n  ingress:\n    - ports:\n        - port: on\n") });
+      expect(p.message).to.equal("cannot decode the boolean true as a whole number or a string");
+      expect(p.hint).to.match(/kubectl reads on as true/);
+    });
+
+    it('a quoted "yes" is the string yes to both', () => {
+      const plan = load(withFile(), { [POLICY]: policyFile('  podSelector:\n    matchLabels:\n      enabled: "yes"\n') });
+      expect((phase(plan).manifests[0]?.object.spec as { podSelector: unknown }).podSelector).to.deep.equal({ matchLabels: { enabled: "yes" } });
+    });
+
+    it("a key on is the text true to kubectl", () => {
+      const plan = load(withFile(), { [POLICY]: policyFile("  podSelector:\n    matchLabels:\n      on: x\n") });
+      expect((phase(plan).manifests[0]?.object.spec as { podSelector: unknown }).podSelector).to.deep.equal({ matchLabels: { true: "x" } });
+    });
+
+    it("a date label value is a timestamp to kubectl, and no valid label value", () => {
+      const p = problem(withFile(), { [POLICY]: policyFile("  podSelector:\n    matchLabels:\n      since: 2024-01-05\n") });
+      expect(p.message).to.match(/^Invalid value: "2024-01-05T00:00:00Z": a valid label must be/);
+      expect(p.hint).to.match(/kubectl reads 2024-01-05 as "2024-01-05T00:00:00Z"/);
+    });
+  });
+
+  describe("documents netproof does not model give a warning naming them", () => {
+    const warningsOf = (doc: string): string[] => load(withFile(), { [POLICY]: doc }).warnings.map((w) => `${w.at.file}:${w.at.line}: ${w.message}`);
+
+    it("an old apiVersion of NetworkPolicy", () => {
+      const [w] = warningsOf("apiVersion: extensions/v1beta1\nkind: NetworkPolicy\nmetadata: { name: old, namespace: shop }\nspec: {}\n");
+      expect(w).to.match(/^scenarios\/policies\/p.yaml:1: NetworkPolicy\/shop\/old: extensions\/v1beta1 NetworkPolicy is not served/);
+    });
+
+    it("a mistyped kind, in the second document of a file", () => {
+      const doc = policyFile("  podSelector: {}\n") + "\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicies\nmetadata: { name: typo, namespace: shop }\nspec: {}\n";
+      const [w] = warningsOf(doc);
+      expect(w).to.match(/^scenarios\/policies\/p.yaml:10: NetworkPolicies\/shop\/typo: kind "NetworkPolicies" does not exist in networking.k8s.io\/v1 \(did you mean NetworkPolicy\?\)/);
+    });
+
+    it("Calico and Cilium policies", () => {
+      const doc = "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: { name: deny }\nspec: {}\n---\napiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: { name: c, namespace: shop }\nspec: {}\n";
+      const list = warningsOf(doc);
+      expect(list).to.have.length(2);
+      expect(list[0]).to.match(/:1: GlobalNetworkPolicy\/deny: Calico GlobalNetworkPolicy is not modelled/);
+      expect(list[1]).to.match(/:6: CiliumNetworkPolicy\/shop\/c: Cilium CiliumNetworkPolicy is not modelled/);
+    });
+
+    it("metadata of any object is validated as the API server does", () => {
+      const p = problem(withFile(), { [POLICY]: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n  namespace: shop\n" });
+      expect(p).to.deep.include({ file: POLICY, line: 4, field: "metadata.name" });
+      expect(p.message).to.match(/^Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/);
+    });
+  });
+
   it("a NetworkPolicy in kube-system is fine", () => {
     expect(phase(load(withFile(), { [POLICY]: policyFile("  podSelector: {}\n", "p", "kube-system") })).manifests).to.have.length(1);
   });
