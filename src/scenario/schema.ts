@@ -4,6 +4,7 @@
 
 import { z } from "zod";
 import { canonicalIp } from "../kube/cidr.ts";
+import { DNS1123_LABEL_FMT } from "../kube/names.ts";
 import { isPortNumber } from "../kube/ports.ts";
 import { dnsLabel, labelsSchema, portName, portNumber } from "./k8s-names.ts";
 
@@ -24,13 +25,13 @@ export const portSpecSchema = z
   .union([portNumber, shortPort, longPort])
   .describe('a served port: 80, "80/tcp", "53/udp", or { port, protocol, name }');
 
-const WORKLOAD_REF = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const WORKLOAD_REF = new RegExp(`^${DNS1123_LABEL_FMT}/${DNS1123_LABEL_FMT}$`);
 const workloadKey = z
   .string()
   .regex(WORKLOAD_REF, { error: 'a workload key is "<namespace>/<name>", e.g. shop/web' });
 const workloadRefKey = z
   .string()
-  .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+  .regex(new RegExp(`^(${DNS1123_LABEL_FMT}/)?${DNS1123_LABEL_FMT}$`), {
     error: 'a workload is "<namespace>/<name>" or a unique short name',
   });
 

@@ -3,7 +3,7 @@
 // Parsing is purely syntactic; names are resolved later against the scenario.
 
 import { canonicalIp } from "../kube/cidr.ts";
-import { isPortName, valid } from "../kube/names.ts";
+import { DNS1123_LABEL_FMT, isPortName, valid } from "../kube/names.ts";
 import { isPortNumber } from "../kube/ports.ts";
 
 export const STATEMENT_GRAMMAR =
@@ -38,8 +38,8 @@ export interface StatementSyntax {
 
 export type ParseResult = { ok: true; statement: StatementSyntax } | { ok: false; message: string };
 
-const REF = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const NAMESPACE_GROUP = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/\*$/;
+const REF = new RegExp(`^(${DNS1123_LABEL_FMT}/)?${DNS1123_LABEL_FMT}$`);
+const NAMESPACE_GROUP = new RegExp(`^(${DNS1123_LABEL_FMT})/\\*$`);
 const DNS_NAME = /^(?=.{1,253}\.?$)([A-Za-z0-9_]([-A-Za-z0-9_]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9_]([-A-Za-z0-9_]{0,61}[A-Za-z0-9])?)*\.?$/;
 const PORT_PROTO = /^([^/]+)(?:\/([A-Za-z]+))?$/;
 
