@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { describe, it } from "mocha";
 import { predictPhase } from "../../src/oracle/predict-plan.ts";
-import { load } from "./helpers.ts";
+import { load, problem } from "./helpers.ts";
 
 // Keys from files are data: names of Object.prototype members behave like any other string.
 const SCENARIO = `description: prototype names
@@ -32,6 +32,13 @@ manifests:
 `;
 
 describe("scenario: prototype member names are ordinary keys", () => {
+  it("a __proto__ label is refused as the invalid label key it is, not dropped", () => {
+    const text = "description: x\nnamespaces:\n  shop: { labels: { __proto__: x } }\nworkloads: {}\n";
+    const p = problem(text);
+    expect(p).to.deep.include({ line: 3, field: "namespaces.shop.labels.__proto__" });
+    expect(p.message).to.match(/^invalid key "__proto__": not a valid label key: name part must consist of/);
+  });
+
   it("warnings and the oracle agree that Exists on 'valueOf' selects nothing", () => {
     const plan = load(SCENARIO);
     const warning = plan.warnings.find((w) => w.field.includes("spec.podSelector"));
