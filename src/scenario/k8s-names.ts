@@ -30,13 +30,20 @@ export const labelValue = z
   .max(LABEL_VALUE_MAX, { error: `label values are at most ${LABEL_VALUE_MAX} characters` })
   .regex(LABEL_VALUE_PATTERN, { error: "not a valid label value: letters, digits, '-', '_', '.', starting and ending with a letter or digit" });
 
-// zod's record drops a "__proto__" key without a word; it is no valid label key, so say so.
-export const labelsSchema = z.preprocess((value, ctx) => {
-  if (typeof value === "object" && value !== null && Object.hasOwn(value, "__proto__")) {
-    ctx.addIssue({ code: "custom", path: ["__proto__"], message: `invalid key "__proto__": not a valid label key: ${isLabelKey("__proto__").join("; ")}` });
-  }
-  return value;
-}, z.record(labelKey, labelValue));
+/**
+ * zod's record drops a "__proto__" key without a word. No Kubernetes name or
+ * label key can be "__proto__", so it is refused with `message`.
+ */
+export function refuseProtoKey<S extends z.ZodType>(record: S, message: string) {
+  return z.preprocess((value, ctx) => {
+    if (typeof value === "object" && value !== null && Object.hasOwn(value, "__proto__")) {
+      ctx.addIssue({ code: "custom", path: ["__proto__"], message: `invalid key "__proto__": ${message}` });
+    }
+    return value;
+  }, record);
+}
+
+export const labelsSchema = refuseProtoKey(z.record(labelKey, labelValue), `not a valid label key: ${isLabelKey("__proto__").join("; ")}`);
 
 export const portName = z
   .string()

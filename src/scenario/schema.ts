@@ -6,7 +6,7 @@ import { z } from "zod";
 import { canonicalIp } from "../kube/cidr.ts";
 import { DNS1123_LABEL_FMT } from "../kube/names.ts";
 import { isPortNumber } from "../kube/ports.ts";
-import { dnsLabel, labelsSchema, portName, portNumber } from "./k8s-names.ts";
+import { dnsLabel, labelsSchema, portName, portNumber, refuseProtoKey } from "./k8s-names.ts";
 
 const SHORT_PORT = /^[0-9]+(\/(tcp|udp|sctp|TCP|UDP|SCTP))?$/;
 
@@ -107,15 +107,17 @@ export const scenarioSchema = z
       .min(1)
       .describe("one sentence: what the scenario shows"),
     mistake: z.string().min(1).optional().describe("set when the scenario shows a mistake on purpose: what the mistake is"),
-    externals: z
-      .record(
+    externals: refuseProtoKey(
+      z.record(
         dnsLabel("an external name"),
         z.string().refine((s) => canonicalIp(s) !== undefined, { error: "an external is one IPv4 or IPv6 address" }),
-      )
+      ),
+      "an external name is a DNS label",
+    )
       .optional()
       .describe("named addresses outside the cluster"),
-    namespaces: z.record(dnsLabel("a namespace name"), namespaceSpec),
-    workloads: z.record(workloadKey, workloadSpec),
+    namespaces: refuseProtoKey(z.record(dnsLabel("a namespace name"), namespaceSpec), "a namespace name is a DNS label"),
+    workloads: refuseProtoKey(z.record(workloadKey, workloadSpec), 'a workload key is "<namespace>/<name>"'),
     manifests: z.array(manifestEntrySchema).optional().describe("applied in order"),
     expect: expectSchema.optional(),
     steps: z.array(stepSchema).optional().describe("later phases; each builds on the previous one"),

@@ -61,3 +61,17 @@ describe("scenario: prototype member names are ordinary keys", () => {
     expect(plan.warnings.map((w) => w.field).join("\n")).not.to.include("namespaceSelector");
   });
 });
+
+describe("scenario: __proto__ as a namespace, workload or external name", () => {
+  for (const [section, body, message] of [
+    ["namespaces", "namespaces:\n  __proto__: {}\nworkloads: {}\n", /a namespace name is a DNS label/],
+    ["workloads", "namespaces: { shop: {} }\nworkloads:\n  __proto__: {}\n", /a workload key is/],
+    ["externals", "externals:\n  __proto__: 203.0.113.1\nnamespaces: { shop: {} }\nworkloads: {}\n", /an external name is a DNS label/],
+  ] as const) {
+    it(`is refused in ${section}, not dropped`, () => {
+      const p = problem(`description: x\n${body}`);
+      expect(p.field).to.equal(`${section}.__proto__`);
+      expect(p.message).to.match(message);
+    });
+  }
+});
