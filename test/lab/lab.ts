@@ -18,7 +18,7 @@
 //   externals  .2-.254 of 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isIPv4 } from "node:net";
@@ -381,25 +381,31 @@ export class Lab {
    * dnsmasq reads its names from a hosts file and re-reads it on SIGHUP. Each
    * version carries a generation name, so that we know when dnsmasq has read it.
    */
-  private writeHostsFile(): string {
-    const generation = `g${++this.dnsGeneration}.reload.${LAB_DOMAIN}`;
+  private writeHostsFile(): void {
+    const generation = generationName(++this.dnsGeneration);
     const records: DnsRecord[] = [
       { name: generation, address: DNS_ADDRESS },
       ...[...this.hosts.values()].map((h) => ({ name: `${h.name}.${LAB_DOMAIN}`, address: h.address })),
       ...[...this.dnsRecords.values()].flat(),
     ];
-    writeFileSync(this.hostsFile, records.map((r) => `${r.address} ${r.name}\n`).join(""));
-    return generation;
+    // Written whole and renamed: dnsmasq never reads half a file.
+    writeFileSync(`${this.hostsFile}.new`, records.map((r) => `${r.address} ${r.name}\n`).join(""));
+    renameSync(`${this.hostsFile}.new`, this.hostsFile);
   }
 
+  /** Resolves once dnsmasq answers the latest names (also when several reloads overlap). */
   private async reloadDns(): Promise<void> {
     const dns = this.dnsProcess;
     if (dns?.pid === undefined || this.destroyed) return;
-    const generation = this.writeHostsFile();
+    this.writeHostsFile();
     dns.kill("SIGHUP");
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const answer = await run("ip", ["netns", "exec", this.dnsNamespace, "dig", "+short", "+time=1", "+tries=1", `@${DNS_ADDRESS}`, generation]).catch(() => "");
+      const wanted = this.dnsGeneration;
+      const answer = await run("ip", [
+        "netns", "exec", this.dnsNamespace, "dig", "+short", "+time=1", "+tries=1", `@${DNS_ADDRESS}`, generationName(wanted),
+      ]).catch(() => "");
+      if (this.destroyed) return;
       if (answer.trim() === DNS_ADDRESS) return;
       if (Date.now() > deadline) throw new Error(`dnsmasq did not reload its names\n${this.diagnostics()}`);
       await sleep(20);
@@ -572,6 +578,10 @@ async function listeningSockets(ns: string): Promise<Set<string>> {
 /** tmpfs when there is one: the runner creates thousands of small files per round. */
 export function labTempRoot(): string {
   return existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+}
+
+function generationName(generation: number): string {
+  return `g${generation}.reload.${LAB_DOMAIN}`;
 }
 
 function sleep(ms: number): Promise<void> {
