@@ -138,6 +138,7 @@ export class LabCluster implements Cluster {
   private faults = new Map<number, TimedFault>();
   private nextFaultId = 1;
   private faultTimer: NodeJS.Timeout | undefined;
+  private faultRun: Promise<void> = Promise.resolve();
   private hostSeq = 0;
   private serviceSeq = 10;
   private queue: Promise<unknown> = Promise.resolve();
@@ -679,8 +680,14 @@ export class LabCluster implements Cluster {
       .sort((a, b) => (a.ip < b.ip ? -1 : 1));
   }
 
-  /** Puts the faults in force now into the lab, and schedules the next timed switch. */
-  private async applyFaults(): Promise<void> {
+  /** Puts the faults in force now into the lab, and schedules the next timed switch; one at a time. */
+  private applyFaults(): Promise<void> {
+    const next = this.faultRun.then(() => this.applyFaultsNow());
+    this.faultRun = next.catch(() => undefined);
+    return next;
+  }
+
+  private async applyFaultsNow(): Promise<void> {
     if (this.closed) return;
     if (this.faultTimer !== undefined) clearTimeout(this.faultTimer);
     this.faultTimer = undefined;
