@@ -246,3 +246,32 @@ describe("lab adapter: what only the lab does", function () {
     expect((await cluster.created()).filter((r) => r.namespace === "gone" || r.name === "gone")).to.deep.equal([]);
   });
 });
+
+describe("lab adapter: cleanup in the middle of things", function () {
+  this.timeout(30_000);
+  before(assertLabUsable);
+
+  it("cleans up while an apply is still creating pods, and leaves nothing", async () => {
+    const cluster = await LabCluster.start();
+    const pods = Array.from({ length: 6 }, (_, i) => serverPod(`s${i}`, { app: "s" }));
+    const applying = cluster.apply([namespace(), ...pods, webService]);
+    await new Promise((resolve) => setImmediate(resolve));
+    await cluster.cleanup();
+    const outcome = await applying.then(
+      () => "applied",
+      (err: unknown) => String(err),
+    );
+    expect(outcome).to.match(/applied|destroyed|cleaned up/);
+    expect(await residueOf(cluster.prefix)).to.deep.equal([]);
+    let error: unknown;
+    await cluster.apply([namespace()]).catch((err: unknown) => (error = err));
+    expect(String(error)).to.include("cleaned up");
+  });
+
+  it("leaves nothing when it cannot start", async () => {
+    let error: unknown;
+    await LabCluster.start({ prefix: "NOT-valid" }).catch((err: unknown) => (error = err));
+    expect(String(error)).to.include("must be short lower-case");
+    expect(await residueOf("NOT-valid")).to.deep.equal([]);
+  });
+});
