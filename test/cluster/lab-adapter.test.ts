@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { KubeObject } from "../../src/scenario/plan.ts";
 import type { PodRef } from "../../src/cluster/port.ts";
+import { runProbes } from "../../src/probe/engine.ts";
 import { serverArgv } from "../../src/probe/servers.ts";
 import { listLeftovers } from "../lab/leftovers.ts";
 import { assertLabUsable } from "../lab/preflight.ts";
@@ -190,6 +191,9 @@ describe("lab adapter: what only the lab does", function () {
     stop();
     const kinds = events.map((e) => (e.type === "deleted" ? `deleted ${e.uid === before.uid ? "old" : "?"}` : `${e.status.uid === before.uid ? "old" : "new"} ${e.status.phase} ${e.status.ready}`));
     expect(kinds).to.include.members(["old Running true", "deleted old", "new Running false", "new Running true"]);
+    // Back to the pod the other tests expect.
+    await cluster.apply([serverPod("web", { app: "web" })]);
+    await cluster.waitForPods([web], { timeoutMs: 10_000 });
   });
 
   it("reaches a pod through its own Service (hairpin), and refuses a Service with no ready pod", async () => {
@@ -234,6 +238,45 @@ describe("lab adapter: what only the lab does", function () {
       .waitForPods([{ namespace: NS, name: "deaf" }, { namespace: NS, name: "absent" }], { timeoutMs: 800 })
       .catch((err: unknown) => (error = err));
     expect(String(error)).to.include("pods not ready after 800 ms: shop/deaf (not listening on tcp:9999), shop/absent (no such pod)");
+  });
+
+  it("is the probe engine's Transport: pod IPs, ClusterIPs, Service names and externals, faults seen as a CNI's", async () => {
+    const [svc] = await cluster.serviceAddresses([{ namespace: NS, name: "web" }]);
+    const web = cluster.podStatus({ namespace: NS, name: "web" })!;
+    await cluster.provideExternals([{ address: "203.0.113.9", ports: [{ port: 443, protocol: "TCP" }], identity: "bank" }]);
+    await cluster.addFault({ from: "shop/other", to: "shop/web", port: 80, action: "drop" });
+    const transport = {
+      exec: (client: string, argv: readonly string[], options: { readonly timeoutMs: number }) => {
+        const [namespace = "", name = ""] = client.split("/");
+        return cluster.exec({ namespace, name }, argv, options);
+      },
+    };
+    const probes = [
+      { id: "pod", kind: "tcp" as const, host: web.ip, port: 80, expectIdentity: web.namespace + "/" + web.name },
+      { id: "svc", kind: "tcp" as const, host: svc!.clusterIp, port: 8080 },
+      { id: "name", kind: "http" as const, host: "web.shop.svc.cluster.local", port: 8080, method: "GET", path: "/status/204" },
+      { id: "dns", kind: "dns" as const, name: "web.shop.svc.cluster.local" },
+      { id: "nx", kind: "dns" as const, name: "nope.shop.svc.cluster.local" },
+      { id: "ext", kind: "tcp" as const, host: "203.0.113.9", port: 443, expectIdentity: "bank" },
+    ];
+    const run = await runProbes(
+      [
+        { client: "shop/client", probes },
+        { client: "shop/other", probes: [{ id: "pod", kind: "tcp" as const, host: web.ip, port: 80 }] },
+      ],
+      transport,
+      { timeoutMs: 1_000, maxRounds: 3 },
+    );
+    const seen = run.outcomes.map((o) => `${o.client} ${o.spec.id} ${o.final.kind}${o.final.kind === "http" ? ` ${o.final.status}` : ""}`);
+    expect(seen).to.deep.equal([
+      "shop/client pod connected",
+      "shop/client svc connected",
+      "shop/client name http 204",
+      "shop/client dns connected",
+      "shop/client nx dns-error",
+      "shop/client ext connected",
+      "shop/other pod timeout",
+    ]);
   });
 
   it("deletes a namespace with everything in it", async () => {
