@@ -233,11 +233,12 @@ describe("lab adapter: what only the lab does", function () {
 
   it("says why pods are not ready when waiting times out", async () => {
     await cluster.apply([{ ...idlePod("deaf"), spec: { containers: [{ name: "main", command: ["sleep", "86400"], ports: [{ containerPort: 9999 }] }] } }]);
+    await eventually(async () => expect(cluster.podStatus({ namespace: NS, name: "deaf" })?.message).to.equal("not listening on tcp:9999"), 10_000);
     let error: unknown;
     await cluster
-      .waitForPods([{ namespace: NS, name: "deaf" }, { namespace: NS, name: "absent" }], { timeoutMs: 800 })
+      .waitForPods([{ namespace: NS, name: "deaf" }, { namespace: NS, name: "absent" }], { timeoutMs: 300 })
       .catch((err: unknown) => (error = err));
-    expect(String(error)).to.include("pods not ready after 800 ms: shop/deaf (not listening on tcp:9999), shop/absent (no such pod)");
+    expect(String(error)).to.include("pods not ready after 300 ms: shop/deaf (not listening on tcp:9999), shop/absent (no such pod)");
   });
 
   it("is the probe engine's Transport: pod IPs, ClusterIPs, Service names and externals, faults seen as a CNI's", async () => {
