@@ -224,6 +224,22 @@ describe("lab adapter: what only the lab does", function () {
     expect(await cluster.created()).to.deep.equal(before);
   });
 
+  it("gives a pod its env, with the downward API fields a renderer uses", async () => {
+    const env = [
+      { name: "GREETING", value: "a b $(c)" },
+      { name: "MY_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+      { name: "MY_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+    ];
+    const script = 'printf "%s|%s|%s\\n" "$GREETING" "$MY_IP" "$MY_NAME" >&2; sleep 86400';
+    await cluster.apply([{ ...idlePod("env"), spec: { containers: [{ name: "main", command: ["sh", "-c", script], env }] } }]);
+    const [pod] = await cluster.waitForPods([{ namespace: NS, name: "env" }], { timeoutMs: 10_000 });
+    await eventually(async () => expect(cluster.lab.diagnostics()).to.include(`pod shop/env: a b $(c)|${pod!.ip}|env`), 5_000);
+    let error: unknown;
+    const secret = [{ name: "X", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }];
+    await cluster.apply([{ ...idlePod("secret"), spec: { containers: [{ name: "main", command: ["true"], env: secret }] } }]).catch((err: unknown) => (error = err));
+    expect(String(error)).to.include("Pod shop/secret: spec.containers[0].env[0].valueFrom: the lab supports value, or fieldRef to metadata.name");
+  });
+
   it("reports a failed pod's exit code and the tail of its stderr", async () => {
     await cluster.apply([{ ...idlePod("crash"), spec: { containers: [{ name: "main", command: ["sh", "-c", "echo first >&2; echo 'no such config: /etc/x' >&2; exit 4"] }] } }]);
     let error: unknown;

@@ -40,6 +40,7 @@ import {
   refOf,
   resolvePort,
   serviceShape,
+  type FieldPath,
   type PodShape,
   type ServiceShape,
 } from "./lab-objects.ts";
@@ -547,7 +548,16 @@ export class LabCluster implements Cluster {
 
   private startPod(state: PodState): void {
     const argv = state.shape.argv ?? ["sleep", "infinity"];
-    const proc = this.lab.spawnIn(state.host, `pod ${state.key}`, argv, { ...state.shape.env, HOSTNAME: state.ref.name });
+    const fields: Record<FieldPath, string> = {
+      "metadata.name": state.ref.name,
+      "metadata.namespace": state.ref.namespace,
+      "metadata.uid": state.uid,
+      "spec.nodeName": LAB_NODE,
+      "status.podIP": state.ip,
+      "status.hostIP": this.lab.gateway,
+    };
+    const env = Object.fromEntries(state.shape.env.map((e) => [e.name, "value" in e ? e.value : fields[e.fieldPath]]));
+    const proc = this.lab.spawnIn(state.host, `pod ${state.key}`, argv, { HOSTNAME: state.ref.name, ...env });
     state.process = proc;
     state.phase = "Running";
     state.message = "waiting for readiness";
@@ -735,7 +745,13 @@ export class LabCluster implements Cluster {
   }
 
   private emitApplied(event: AppliedEvent): void {
-    for (const listener of [...this.appliedListeners]) listener(event);
+    for (const listener of [...this.appliedListeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure is its own.
+      }
+    }
   }
 }
 
