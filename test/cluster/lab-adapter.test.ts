@@ -241,7 +241,7 @@ describe("lab adapter: what only the lab does", function () {
   });
 
   it("reports a failed pod's exit code and the tail of its stderr", async () => {
-    await cluster.apply([{ ...idlePod("crash"), spec: { containers: [{ name: "main", command: ["sh", "-c", "echo first >&2; echo 'no such config: /etc/x' >&2; exit 4"] }] } }]);
+    await cluster.apply([{ ...idlePod("crash"), spec: { containers: [{ name: "main", command: ["sh", "-c", "echo first >&2; echo 'no such config: /etc/x' >&2; exit 4"], ports: [{ containerPort: 80 }], readinessProbe: { tcpSocket: { port: 80 } } }] } }]);
     let error: unknown;
     await cluster.waitForPods([{ namespace: NS, name: "crash" }], { timeoutMs: 20_000 }).catch((err: unknown) => (error = err));
     expect(String(error)).to.include("pod shop/crash failed: its command exited with code 4: first\nno such config: /etc/x");

@@ -497,7 +497,18 @@ export class Lab {
         entry.stderr += `\n${err.message}`;
         resolve({ code: null, signal: null });
       });
-      child.on("exit", (code, signal) => resolve({ code, signal }));
+      // 'exit' can come before the last of stderr has been read: wait for the
+      // stream to end, but not for long (a background child may hold it open).
+      child.on("exit", (code, signal) => {
+        const done = () => resolve({ code, signal });
+        if (child.stderr === null || child.stderr.readableEnded) return done();
+        const grace = setTimeout(done, 500);
+        grace.unref();
+        child.stderr.once("end", () => {
+          clearTimeout(grace);
+          done();
+        });
+      });
     });
     child.unref();
     this.children.push(entry);
