@@ -282,7 +282,7 @@ describe("lab adapter: what only the lab does", function () {
         { client: "shop/other", probes: [{ id: "pod", kind: "tcp" as const, host: web.ip, port: 80 }] },
       ],
       transport,
-      { timeoutMs: 1_000, maxRounds: 3 },
+      { timeoutMs: 2_000, maxRounds: 3 },
     );
     const seen = run.outcomes.map((o) => `${o.client} ${o.spec.id} ${o.final.kind}${o.final.kind === "http" ? ` ${o.final.status}` : ""}`);
     expect(seen).to.deep.equal([
