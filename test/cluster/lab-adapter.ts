@@ -28,9 +28,8 @@ import type {
   WaitOptions,
 } from "../../src/cluster/port.ts";
 import type { ExecResult } from "../../src/probe/types.ts";
-import { Lab, LAB_DNS_HOST, isLabExternalAddress, type DnsRecord, type LabProcess } from "../lab/lab.ts";
+import { Lab, LAB_DNS_HOST, isLabExternalAddress, type LabProcess } from "../lab/lab.ts";
 import type { Fault } from "../lab/faults.ts";
-import type { ServiceRule } from "../lab/services.ts";
 import {
   LabObjectError,
   describeRef,
@@ -38,22 +37,20 @@ import {
   labelsOf,
   podShape,
   refOf,
-  resolvePort,
   serviceShape,
   type FieldPath,
   type PodShape,
   type ServiceShape,
 } from "./lab-objects.ts";
+import { CLUSTER_DOMAIN, KUBERNETES_SERVICE_IP, SERVICE_BASE, clusterNetwork } from "./lab-network.ts";
 import { isActive, nextSwitch, timed, type FaultTiming, type PodFault, type TimedFault } from "./lab-faults.ts";
 
 export { LabObjectError } from "./lab-objects.ts";
+export { CLUSTER_DOMAIN } from "./lab-network.ts";
 export type { PodFault, FaultTiming } from "./lab-faults.ts";
 
 export const LAB_NODE = "lab";
-export const CLUSTER_DOMAIN = "cluster.local";
 export const DNS_POD: PodRef = { namespace: "kube-system", name: "coredns" };
-const SERVICE_BASE = "10.96";
-const KUBERNETES_SERVICE_IP = `${SERVICE_BASE}.0.1`;
 /** Namespaces every cluster has; not created by a run, so never listed or deleted. */
 const BUILT_IN_NAMESPACES = ["default", "kube-system"];
 const STDERR_TAIL = 600;
@@ -654,40 +651,20 @@ export class LabCluster implements Cluster {
   }
 
   private async writeNetwork(): Promise<void> {
-    const rules: ServiceRule[] = [];
-    const records: DnsRecord[] = [
-      { name: `kubernetes.default.svc.${CLUSTER_DOMAIN}`, address: KUBERNETES_SERVICE_IP },
-      { name: `kube-dns.kube-system.svc.${CLUSTER_DOMAIN}`, address: this.lab.dnsServer },
-    ];
-    for (const s of this.services.values()) {
-      const name = `${s.ref.name}.${s.ref.namespace}.svc.${CLUSTER_DOMAIN}`;
-      const endpoints = s.shape.selector === undefined ? [] : this.selectedPods(s.ref.namespace, s.shape.selector);
-      if (s.clusterIp === undefined) {
-        if (s.shape.type !== "ExternalName") records.push(...endpoints.map((p) => ({ name, address: p.ip })));
-        continue;
-      }
-      records.push({ name, address: s.clusterIp });
-      for (const port of s.shape.ports) {
-        const eps = endpoints.flatMap((p) => {
-          const target = resolvePort(p.shape.ports, port.targetPort, port.protocol);
-          return target === undefined ? [] : [{ address: p.ip, port: target }];
-        });
-        rules.push({ clusterIp: s.clusterIp, port: port.port, protocol: toNft(port.protocol), endpoints: eps });
-      }
-    }
+    const pods = [...this.pods.values()].map((p) => ({
+      namespace: p.ref.namespace,
+      ip: p.ip,
+      labels: p.labels,
+      ports: p.shape.ports,
+      ready: p.ready && p.phase === "Running",
+    }));
+    const services = [...this.services.values()].map((s) => ({ ...s.ref, shape: s.shape, clusterIp: s.clusterIp }));
+    const { rules, records } = clusterNetwork(services, pods, this.lab.dnsServer);
     const network = JSON.stringify([rules, records]);
     if (network === this.lastNetwork) return;
     await this.lab.setServices(rules);
     await this.lab.setDnsRecords("cluster", records);
     this.lastNetwork = network;
-  }
-
-  private selectedPods(namespace: string, selector: Labels): PodState[] {
-    const wanted = Object.entries(selector);
-    return [...this.pods.values()]
-      .filter((p) => p.ref.namespace === namespace && p.ready && p.phase === "Running")
-      .filter((p) => wanted.every(([k, v]) => Object.hasOwn(p.labels, k) && p.labels[k] === v))
-      .sort((a, b) => (a.ip < b.ip ? -1 : 1));
   }
 
   /** Puts the faults in force now into the lab, and schedules the next timed switch; one at a time. */
@@ -785,10 +762,6 @@ function statusOf(s: PodState): LabPodStatus {
 /** As kubelet writes it for a pod with the ClusterFirst DNS policy. */
 function podResolvConf(namespace: string, nameserver: string): string {
   return `search ${namespace}.svc.${CLUSTER_DOMAIN} svc.${CLUSTER_DOMAIN} ${CLUSTER_DOMAIN}\nnameserver ${nameserver}\noptions ndots:5\n`;
-}
-
-function toNft(protocol: "TCP" | "UDP" | "SCTP"): "tcp" | "udp" | "sctp" {
-  return protocol.toLowerCase() as "tcp" | "udp" | "sctp";
 }
 
 function sleep(ms: number): Promise<void> {
