@@ -39,13 +39,13 @@ export async function fetchManifest(manifest: ResolvedManifest, options: FetchOp
   const recordPath = `${path}.sha256`;
   const warn = options.warn ?? (() => {});
 
+  const recorded = readIfExists(recordPath)?.toString("utf8").trim();
   const cached = readIfExists(path);
   if (cached !== undefined) {
     const actual = sha256(cached);
     if (manifest.sha256 !== undefined && actual === manifest.sha256) {
       return { text: cached.toString("utf8"), sha256: actual, trust: "pinned", path, downloaded: false };
     }
-    const recorded = readIfExists(recordPath)?.toString("utf8").trim();
     if (manifest.sha256 === undefined && recorded === actual) {
       warn(`${manifest.name}: not pinned in the profile; verified against the sha256 recorded on first download (${actual})`);
       return { text: cached.toString("utf8"), sha256: actual, trust: "recorded-earlier", path, downloaded: false };
@@ -60,6 +60,12 @@ export async function fetchManifest(manifest: ResolvedManifest, options: FetchOp
     throw new UserError({
       message: `${manifest.url} has sha256 ${actual}, but the profile pins ${manifest.sha256}`,
       hint: `the file changed upstream or the download was altered; check the release, then update ${options.pinLocation}`,
+    });
+  }
+  if (manifest.sha256 === undefined && recorded !== undefined && actual !== recorded) {
+    throw new UserError({
+      message: `${manifest.url} has sha256 ${actual}, but its first download here had ${recorded}`,
+      hint: `the file changed upstream or the download was altered; pin the right one in ${options.pinLocation} (or delete ${recordPath} to trust the new file)`,
     });
   }
   mkdirSync(folder, { recursive: true });
