@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { UserError } from "../../user-error.ts";
 import type { ResolvedManifest } from "./profiles.ts";
 
@@ -34,8 +34,8 @@ export interface FetchOptions {
 }
 
 export async function fetchManifest(manifest: ResolvedManifest, options: FetchOptions): Promise<FetchedManifest> {
-  const folder = join(options.dir, "manifests");
-  const path = join(folder, `${manifest.name}-${sha256(manifest.url).slice(0, 12)}.yaml`);
+  const path = cachedManifestPath(options.dir, manifest);
+  const folder = dirname(path);
   const recordPath = `${path}.sha256`;
   const warn = options.warn ?? (() => {});
 
@@ -76,6 +76,11 @@ export async function fetchManifest(manifest: ResolvedManifest, options: FetchOp
     return { text, sha256: actual, trust: "recorded-now", path, downloaded: true };
   }
   return { text, sha256: actual, trust: "pinned", path, downloaded: true };
+}
+
+/** Where a manifest is cached (its checksum record, when unpinned, is beside it with `.sha256`). */
+export function cachedManifestPath(dir: string, manifest: Pick<ResolvedManifest, "name" | "url">): string {
+  return join(dir, "manifests", `${manifest.name}-${sha256(manifest.url).slice(0, 12)}.yaml`);
 }
 
 async function download(url: string, timeoutMs: number, dir: string): Promise<Buffer> {

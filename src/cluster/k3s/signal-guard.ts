@@ -45,7 +45,10 @@ export class SignalGuard {
 
   private async interrupt(signal: string, code: number): Promise<void> {
     if (!this.active) return;
-    this.release();
+    // Stay subscribed until exit: a library's signal-exit handler re-raises
+    // the signal when it finds itself the last listener, killing the
+    // process before the containers are gone.
+    this.active = false;
     this.progress(`${signal}: removing the k3s cluster of run ${this.runId}`);
     try {
       if (this.createPending) {
