@@ -14,6 +14,7 @@ import { cachedManifestPath } from "../../src/cluster/k3s/manifest-cache.ts";
 import { loadProfile, resolveProfile, type ResolvedProfile } from "../../src/cluster/k3s/profiles.ts";
 import { ensureFakeK3sImage, FAKE_K3S_IMAGE, leftBehind, removeLeftovers, requireDocker } from "./k3s-support/docker.ts";
 import { HoldingDockerProxy } from "./k3s-support/holding-docker-proxy.ts";
+import { engineRefusesPrivileged } from "./k3s-support/docker.ts";
 
 const CHILD = fileURLToPath(new URL("./k3s-support/bring-up-child.ts", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("./k3s-fixtures/", import.meta.url));
@@ -81,12 +82,12 @@ describe("k3s bring-up failure paths (real Docker engine)", function () {
   for (const name of ["k3s-calico", "k3s-kube-router"]) {
     it(`${name}: the k3s image absent and not pullable: names the image, says the registry was not reachable`, async () => {
       const run = newRun();
-      const image = resolveProfile(loadProfile(name), { env: {} }).image;
-      const present = await execa("docker", ["image", "inspect", image], { reject: false });
-      expect(present.exitCode, `${image} must not be on this machine for this test`).to.not.equal(0);
-      const r = await bringUp(profile(name), run);
+      // A registry that can never resolve (RFC 2606 .invalid): the engine
+      // really tries to pull and really fails, on any machine.
+      const image = `registry.invalid/netproof/k3s:v1.33.5-k3s1@sha256:${"0".repeat(64)}`;
+      const r = await bringUp(profile(name, image), run);
       expect(r.exitCode).to.equal(2);
-      expectUserMessage(r.stderr, `image ${image} is not on this machine and could not be pulled: the registry was not reachable`);
+      expectUserMessage(r.stderr, `image ${image} is not on this machine and could not be pulled: the registry was not reachable`, "no such host");
       expect(r.stderr).to.not.include("HTTP code");
       expect(await leftBehind(run)).to.deep.equal({ containers: [], networks: [] });
     });
@@ -94,10 +95,20 @@ describe("k3s bring-up failure paths (real Docker engine)", function () {
 
   it("a privileged container refused: says k3s needs one and where that happens", async () => {
     const run = newRun();
-    const r = await bringUp(profile("k3s-calico", FAKE_K3S_IMAGE), run);
-    expect(r.exitCode).to.equal(2);
-    expectUserMessage(r.stderr, "the Docker engine refused a privileged container", "k3s needs one", "rootless Docker");
-    expect(await leftBehind(run)).to.deep.equal({ containers: [], networks: [] });
+    // This sandbox refuses privileged containers itself; an engine that runs
+    // them (a CI runner) gets the same refusal from the proxy instead.
+    const refuses = await engineRefusesPrivileged();
+    const proxy = new HoldingDockerProxy(join(work, `${run}.sock`), "refuse-privileged");
+    await proxy.listen();
+    try {
+      const env: Record<string, string> = refuses ? {} : { DOCKER_HOST: `unix://${proxy.path}` };
+      const r = await bringUp(profile("k3s-calico", FAKE_K3S_IMAGE), run, env);
+      expect(r.exitCode).to.equal(2);
+      expectUserMessage(r.stderr, "the Docker engine refused a privileged container (unable to apply caps: operation not permitted", "k3s needs one", "rootless Docker");
+      expect(await leftBehind(run)).to.deep.equal({ containers: [], networks: [] });
+    } finally {
+      await proxy.close();
+    }
   });
 
   const signals = [

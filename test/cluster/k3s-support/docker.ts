@@ -67,3 +67,13 @@ export async function removeLeftovers(runId: string): Promise<void> {
   if (containers.length > 0) await execa("docker", ["rm", "-f", ...containers], { reject: false });
   if (networks.length > 0) await execa("docker", ["network", "rm", ...networks], { reject: false });
 }
+
+/** Whether this engine refuses to start a privileged container (this sandbox does). */
+export async function engineRefusesPrivileged(): Promise<boolean> {
+  const name = `netproof-privileged-probe-${process.pid}`;
+  const r = await execa("docker", ["run", "--rm", "--name", name, "--privileged", "--label", "app.kubernetes.io/managed-by=netproof", FAKE_K3S_IMAGE, "true"], { reject: false, timeout: 30_000 });
+  await execa("docker", ["rm", "-f", name], { reject: false });
+  if (r.exitCode === 0) return false;
+  if (/unable to apply caps|operation not permitted/.test(r.stderr)) return true;
+  throw new Error(`docker run --privileged failed for another reason: ${r.stderr}`);
+}

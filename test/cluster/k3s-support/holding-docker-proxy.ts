@@ -1,12 +1,21 @@
 // Test support: a Docker API proxy on a unix socket that forwards everything
-// to the real engine except a container's start request, which it holds. A
-// bring-up pointed at it (DOCKER_HOST) stops right after creating its
-// container: the moment to test Ctrl-C during start-up, without timing.
+// to the real engine except a container's start request. In `hold` mode it
+// holds it: a bring-up pointed at it (DOCKER_HOST) stops right after creating
+// its container, the moment to test Ctrl-C during start-up, without timing.
+// In `refuse-privileged` mode it answers as an engine that refuses privileged
+// containers does (this sandbox's runc error, verbatim), for engines that
+// would run one.
 import { EventEmitter } from "node:events";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { rmSync } from "node:fs";
 
 const START_REQUEST = /(^|\r\n)POST \/[^ ]*containers\/([^/ ]+)\/start/;
+
+/** What dockerd answered on the development machines to starting a privileged container. */
+export const SANDBOX_REFUSAL =
+  "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: unable to apply caps: operation not permitted: unknown";
+
+export type ProxyMode = "hold" | "refuse-privileged";
 
 export class HoldingDockerProxy extends EventEmitter {
   private server: Server | undefined;
@@ -14,6 +23,7 @@ export class HoldingDockerProxy extends EventEmitter {
 
   constructor(
     readonly path: string,
+    private readonly mode: ProxyMode = "hold",
     private readonly upstream = "/var/run/docker.sock",
   ) {
     super();
@@ -36,9 +46,15 @@ export class HoldingDockerProxy extends EventEmitter {
     client.on("data", (chunk: Buffer) => {
       if (holding) return;
       const m = START_REQUEST.exec(chunk.toString("latin1"));
-      if (m) {
+      if (m && this.mode === "hold") {
         holding = true;
         this.emit("held", m[2]);
+        return;
+      }
+      if (m) {
+        const body = JSON.stringify({ message: SANDBOX_REFUSAL });
+        client.write(`HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+        this.emit("refused", m[2]);
         return;
       }
       engine.write(chunk);
