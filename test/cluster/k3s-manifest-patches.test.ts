@@ -11,7 +11,6 @@ const manifest = (name: string) => calico.cni!.manifests.find((m) => m.name === 
 const ctx = { profileFile: "clusters/k3s-calico.yaml", field: "cni.manifests[0].patches", source: "calico.yaml" };
 
 // Manifest objects are untyped JSON; the tests read them by path.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 function find(objects: readonly Obj[], kind: string, name: string): Obj {
   return objects.find((o) => o["kind"] === kind && o["metadata"]["name"] === name)!;
