@@ -10,7 +10,7 @@ import { UserError } from "../../user-error.ts";
 import { explainBringUpError, noDockerEngine, type BringUpContext } from "./docker-errors.ts";
 import { findKept, removeRun, runLabels, ROLE_LABEL } from "./docker-resources.ts";
 import { execInContainer } from "./docker-exec.ts";
-import { nodeRouteArgv, planExternals } from "./externals.ts";
+import { startExternals } from "./externals-containers.ts";
 import { kubectlGateReader } from "./kubectl-reader.ts";
 import { cacheDir, fetchManifest } from "./manifest-cache.ts";
 import { applyPatches, parseManifest, renderManifest } from "./manifest-patches.ts";
@@ -165,7 +165,7 @@ export async function startK3s(profile: ResolvedProfile, options: StartOptions =
       description: describe(profile, containerName),
       runId,
       containerName,
-      provideExternals: (endpoints, image) => provideExternals(docker, id, endpoints, { image, network, runId, labels }),
+      provideExternals: (endpoints, image) => startExternals(docker, id, endpoints, { image, network, runId, labels }),
       stop: async () => {
         if (!keep) await removeAll();
       },
@@ -228,7 +228,7 @@ async function reuseKept(
     runId,
     containerName: name,
     provideExternals: (endpoints, image) =>
-      provideExternals(docker, kept.Id, endpoints, { image, network, runId: randomBytes(4).toString("hex"), labels: runLabels(runId, profile.name, true) }),
+      startExternals(docker, kept.Id, endpoints, { image, network, runId: randomBytes(4).toString("hex"), labels: runLabels(runId, profile.name, true) }),
     // A kept cluster outlives the run.
     stop: async () => {},
   };
@@ -237,29 +237,4 @@ async function reuseKept(
 function hostOf(dockerHost: string): string {
   const m = /^tcp:\/\/([^:/]+)/.exec(dockerHost);
   return m?.[1] ?? "localhost";
-}
-
-async function provideExternals(
-  docker: Dockerode,
-  k3sId: string,
-  endpoints: readonly ExternalEndpoint[],
-  options: { image: string; network: string; runId: string; labels: Record<string, string> },
-): Promise<ExternalsProvided> {
-  const plan = planExternals(endpoints, options);
-  const { GenericContainer } = await import("testcontainers");
-  const served: string[] = [];
-  for (const spec of plan.containers) {
-    const started = await new GenericContainer(spec.image)
-      .withName(spec.name)
-      .withNetworkMode(spec.network)
-      .withLabels({ ...spec.labels, [ROLE_LABEL]: "external" })
-      .withAddedCapabilities(...(spec.capAdd as ("NET_ADMIN")[]))
-      .withCommand([...spec.command])
-      .start();
-    const ip = started.getIpAddress(spec.network);
-    const r = await execInContainer(docker, k3sId, nodeRouteArgv(spec.endpoint.address, ip));
-    if (r.exitCode !== 0) throw new Error(`routing ${spec.endpoint.address} to ${ip} in the k3s container failed: ${r.stderr.trim()}`);
-    served.push(spec.endpoint.address);
-  }
-  return { served };
 }

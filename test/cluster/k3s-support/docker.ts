@@ -2,7 +2,7 @@
 // (.ci/run starts one), a tiny local image standing in for k3s's, and what
 // a run left behind, looked up by its label.
 import { execa } from "execa";
-import { mkdtempSync, rmSync, mkdirSync, copyFileSync, symlinkSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { RUN_LABEL } from "../../../src/cluster/port.ts";
@@ -26,28 +26,44 @@ export async function requireDocker(): Promise<void> {
  * can be created (and, unprivileged, run). Made with `docker import`.
  */
 export async function ensureFakeK3sImage(): Promise<void> {
-  const present = await execa("docker", ["image", "inspect", FAKE_K3S_IMAGE], { reject: false });
+  await ensureLocalImage(FAKE_K3S_IMAGE, ["/bin/busybox"], ["sh", "sleep", "mount", "cat"]);
+}
+
+/** Stands in for netshoot where the probe server runs: busybox (sh, ip, netstat, wget) and socat. */
+export const SERVER_IMAGE = "netproof-test/server-lite:busybox-socat";
+
+export async function ensureServerImage(): Promise<void> {
+  const applets = (await execa("/bin/busybox", ["--list"])).stdout.split("\n").filter((a) => a && a !== "busybox");
+  await ensureLocalImage(SERVER_IMAGE, ["/bin/busybox", "/usr/bin/socat"], applets);
+}
+
+async function ensureLocalImage(image: string, binaries: readonly string[], applets: readonly string[]): Promise<void> {
+  const present = await execa("docker", ["image", "inspect", image], { reject: false });
   if (present.exitCode === 0) return;
-  const root = mkdtempSync(join(tmpdir(), "netproof-fake-k3s-"));
+  const root = mkdtempSync(join(tmpdir(), "netproof-image-"));
+  const tar = `${root}.tar`;
   try {
-    const busybox = "/bin/busybox";
-    const libs = (await execa("ldd", [busybox])).stdout
-      .split("\n")
-      .map((l) => /(\/\S+)\s+\(0x/.exec(l)?.[1])
-      .filter((p): p is string => p !== undefined);
-    for (const file of [busybox, ...libs]) {
+    const files = new Set<string>();
+    for (const binary of binaries) {
+      files.add(binary);
+      for (const line of (await execa("ldd", [binary])).stdout.split("\n")) {
+        const lib = /(\/\S+)\s+\(0x/.exec(line)?.[1];
+        if (lib) files.add(lib);
+      }
+    }
+    for (const file of files) {
       mkdirSync(join(root, dirname(file)), { recursive: true });
       copyFileSync(file, join(root, file));
     }
-    for (const applet of ["sh", "sleep", "mount", "cat"]) symlinkSync("busybox", join(root, "bin", applet));
-    const tar = join(root, "..", `${root.split("/").pop()}.tar`);
-    await execa("tar", ["-C", root, "-cf", tar, "."]);
-    try {
-      await execa("docker", ["import", tar, FAKE_K3S_IMAGE]);
-    } finally {
-      rmSync(tar, { force: true });
+    for (const applet of applets) {
+      if (!existsSync(join(root, "bin", applet))) symlinkSync("busybox", join(root, "bin", applet));
     }
+    mkdirSync(join(root, "tmp"), { mode: 0o1777 });
+    chmodSync(join(root, "tmp"), 0o1777);
+    await execa("tar", ["-C", root, "-cf", tar, "."]);
+    await execa("docker", ["import", tar, image]);
   } finally {
+    rmSync(tar, { force: true });
     rmSync(root, { recursive: true, force: true });
   }
 }
