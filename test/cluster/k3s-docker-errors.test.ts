@@ -51,3 +51,31 @@ describe("Calico's own API (projectcalico.org/v3) per profile", () => {
     expect(() => checkServedApis(resolveProfile(loadProfile("k3s-calico"), { env: {} }), [internal])).to.throw(UserError, "write apiVersion: projectcalico.org/v3");
   });
 });
+
+describe("k3s that does not come up", () => {
+  it("names the line it waited for, the time, and shows the node's last log lines", () => {
+    const raw = new Error('Log message "k3s is up and running" not received after 120000ms');
+    const e = explainBringUpError(raw, { ...ctx, logTail: 'level=fatal msg="failed to evacuate root cgroup"\n' })!;
+    expect(e.message).to.include('k3s did not log "k3s is up and running" within 120 s; its last lines:\n    level=fatal msg="failed to evacuate root cgroup"');
+  });
+
+  it("a container that stopped before logging it", () => {
+    const e = explainBringUpError(new Error('Log stream ended and message "Node controller sync successful" was not received'), ctx)!;
+    expect(e.problems[0]?.message).to.equal('k3s did not log "Node controller sync successful" before its container stopped');
+  });
+});
+
+describe("container log frames", () => {
+  it("joins the engine's framed stdout and stderr chunks", async () => {
+    const { demuxFrames } = await import("../../src/cluster/k3s/docker-exec.ts");
+    const frame = (stream: number, text: string) => {
+      const body = Buffer.from(text);
+      const head = Buffer.alloc(8);
+      head[0] = stream;
+      head.writeUInt32BE(body.length, 4);
+      return Buffer.concat([head, body]);
+    };
+    expect(demuxFrames(Buffer.concat([frame(1, "one\n"), frame(2, "two\n")]))).to.equal("one\ntwo\n");
+    expect(demuxFrames(Buffer.from("plain text\n"))).to.equal("plain text\n");
+  });
+});

@@ -8,6 +8,8 @@ export const ALTERNATIVES = "or run against an existing cluster with --kubeconfi
 export interface BringUpContext {
   readonly image: string;
   readonly dockerHost: string;
+  /** The last lines the k3s container logged, when it got that far. */
+  readonly logTail?: string;
 }
 
 export function noDockerEngine(ctx: BringUpContext, detail: string): UserError {
@@ -39,6 +41,16 @@ export function explainBringUpError(error: unknown, ctx: BringUpContext): UserEr
       hint: `connect to the internet (or load the image with docker load), ${ALTERNATIVES}`,
     });
   }
+  const wait = /Log stream ended and message "([^"]*)"|Log message "([^"]*)" not received after (\d+)ms/.exec(text);
+  if (wait) {
+    const line = wait[1] ?? wait[2];
+    const how = wait[3] ? `within ${Math.round(Number(wait[3]) / 1000)} s` : "before its container stopped";
+    const tail = ctx.logTail?.trim();
+    return new UserError({
+      message: `k3s did not log "${line}" ${how}${tail ? `; its last lines:\n${indent(tail)}` : ""}`,
+      hint: `a k3s that fails to start in a container is often short of privileges or cgroups (check the engine's cgroup setup); ${ALTERNATIVES}`,
+    });
+  }
   if (/Could not find a working container runtime strategy|ECONNREFUSED|ENOENT.*docker\.sock|connect ENOENT|Cannot connect to the Docker daemon/i.test(text)) {
     return noDockerEngine(ctx, firstLine(text));
   }
@@ -63,6 +75,10 @@ function errorText(error: unknown): string {
   const json = (error as { json?: { message?: string } }).json;
   if (json?.message) parts.push(json.message);
   return parts.join(" | ");
+}
+
+function indent(text: string): string {
+  return text.split("\n").map((l) => `    ${l}`).join("\n");
 }
 
 function firstLine(text: string): string {

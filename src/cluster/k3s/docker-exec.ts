@@ -28,3 +28,21 @@ export async function execInContainer(docker: Dockerode, containerId: string, ar
   const info = await exec.inspect();
   return { exitCode: info.ExitCode ?? -1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
 }
+
+/** The last lines a container wrote (stdout and stderr, in order). */
+export async function lastLogLines(docker: Dockerode, containerId: string, lines: number): Promise<string> {
+  const raw = (await docker.getContainer(containerId).logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
+  return demuxFrames(raw);
+}
+
+// Without a TTY the engine frames each chunk: 1 byte stream, 3 zero, 4 bytes length.
+export function demuxFrames(raw: Buffer): string {
+  const parts: Buffer[] = [];
+  let at = 0;
+  while (at + 8 <= raw.length && raw[at + 1] === 0 && raw[at + 2] === 0 && raw[at + 3] === 0) {
+    const size = raw.readUInt32BE(at + 4);
+    parts.push(raw.subarray(at + 8, at + 8 + size));
+    at += 8 + size;
+  }
+  return at === 0 ? raw.toString("utf8") : Buffer.concat(parts).toString("utf8");
+}

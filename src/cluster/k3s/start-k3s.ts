@@ -9,7 +9,7 @@ import type { ExternalEndpoint, ExternalsProvided } from "../port.ts";
 import { UserError } from "../../user-error.ts";
 import { explainBringUpError, noDockerEngine, type BringUpContext } from "./docker-errors.ts";
 import { findKept, removeRun, runLabels, ROLE_LABEL } from "./docker-resources.ts";
-import { execInContainer } from "./docker-exec.ts";
+import { execInContainer, lastLogLines } from "./docker-exec.ts";
 import { startExternals } from "./externals-containers.ts";
 import { kubectlGateReader } from "./kubectl-reader.ts";
 import { cacheDir, fetchManifest } from "./manifest-cache.ts";
@@ -74,6 +74,7 @@ export async function startK3s(profile: ResolvedProfile, options: StartOptions =
   const containerName = `netproof-${runId}-k3s`;
   const guard = options.handleSignals === false ? undefined : new SignalGuard(docker, runId, progress);
   let released = false;
+  let createdId: string | undefined;
   const removeAll = async (): Promise<void> => {
     if (released) return;
     released = true;
@@ -112,6 +113,7 @@ export async function startK3s(profile: ResolvedProfile, options: StartOptions =
         await super.beforeContainerCreated();
       }
       protected override async containerCreated(containerId: string): Promise<void> {
+        createdId = containerId;
         guard?.created(containerId);
       }
     }
@@ -171,8 +173,9 @@ export async function startK3s(profile: ResolvedProfile, options: StartOptions =
       },
     };
   } catch (e) {
+    const logTail = createdId ? await lastLogLines(docker, createdId, 15).catch(() => undefined) : undefined;
     await removeAll().catch(() => {});
-    throw explainBringUpError(e, ctx) ?? e;
+    throw explainBringUpError(e, { ...ctx, ...(logTail ? { logTail } : {}) }) ?? e;
   }
 }
 
