@@ -2,25 +2,23 @@
 // cluster profile (image, flags, CNI manifests and patches, readiness gate),
 // removed by netproof itself on success, failure, Ctrl-C and SIGTERM.
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import Dockerode from "dockerode";
-import type { ExternalEndpoint, ExternalsProvided } from "../port.ts";
 import { UserError } from "../../user-error.ts";
 import { explainBringUpError, noDockerEngine, type BringUpContext } from "./docker-errors.ts";
-import { findKept, removeRun, runLabels, ROLE_LABEL } from "./docker-resources.ts";
+import { removeRun, runLabels, ROLE_LABEL } from "./docker-resources.ts";
 import { execInContainer, lastLogLines } from "./docker-exec.ts";
 import { startExternals } from "./externals-containers.ts";
 import { kubectlGateReader } from "./kubectl-reader.ts";
-import { cacheDir, fetchManifest } from "./manifest-cache.ts";
-import { applyPatches, parseManifest, renderManifest } from "./manifest-patches.ts";
+import { cacheDir } from "./manifest-cache.ts";
+import { prepareCniManifests } from "./cni-manifests.ts";
+import { announceKept, reuseKept } from "./kept-clusters.ts";
+import { describeCluster, type K3sCluster } from "./k3s-cluster.ts";
 import type { ResolvedProfile } from "./profiles.ts";
 import { GateTimeout, waitForGate } from "./readiness.ts";
 import { SignalGuard } from "./signal-guard.ts";
 
 /** Where k3s applies manifests by itself. */
 const AUTO_DEPLOY_DIR = "/var/lib/rancher/k3s/server/manifests";
-const KUBE_API_PORT = 6443;
 const GATE_TIMEOUT_MS = 300_000;
 
 export interface StartOptions {
@@ -38,18 +36,8 @@ export interface StartOptions {
   readonly gateTimeoutMs?: number;
 }
 
-export interface K3sCluster {
-  /** For the Kubernetes adapter: the API server at its host port. */
-  readonly kubeconfig: string;
-  /** e.g. `k3s-calico (Calico 3.33.1, container netproof-1a2b3c4d-k3s)`. */
-  readonly description: string;
-  readonly runId: string;
-  readonly containerName: string;
-  /** Starts a netproof server per IPv4 external address on the cluster's network (image: the pods' netshoot). */
-  provideExternals(endpoints: readonly ExternalEndpoint[], image: string): Promise<ExternalsProvided>;
-  /** Removes the containers and network of the run (unless kept); safe to call twice. */
-  stop(): Promise<void>;
-}
+
+export type { K3sCluster };
 
 export async function startK3s(profile: ResolvedProfile, options: StartOptions = {}): Promise<K3sCluster> {
   // The reaper's image may not be pullable, and netproof removes what it starts.
@@ -83,22 +71,7 @@ export async function startK3s(profile: ResolvedProfile, options: StartOptions =
   };
 
   try {
-    const manifests = [];
-    for (const m of profile.cni?.manifests ?? []) {
-      progress(`${profile.cni?.name} ${profile.cni?.version}: manifest ${m.name}`);
-      const fetched = await fetchManifest(m, {
-        dir: options.cacheDir ?? cacheDir(),
-        pinLocation: `${profile.file} cni.checksums["${profile.cni?.version}"].${m.name}`,
-        warn: (line) => log(`netproof: warning: ${line}`),
-      });
-      const index = profile.cni!.manifests.indexOf(m);
-      const objects = applyPatches(parseManifest(fetched.text, m.url), m.patches, {
-        profileFile: profile.file,
-        field: `cni.manifests[${index}].patches`,
-        source: m.url,
-      });
-      manifests.push({ name: m.name, yaml: renderManifest(objects) });
-    }
+    const manifests = await prepareCniManifests(profile, options.cacheDir ?? cacheDir(), log, progress);
 
     progress(`network ${network}`);
     await docker.createNetwork({ Name: network, Labels: labels, CheckDuplicate: true });
@@ -164,7 +137,7 @@ export async function startK3s(profile: ResolvedProfile, options: StartOptions =
     }
     return {
       kubeconfig,
-      description: describe(profile, containerName),
+      description: describeCluster(profile, containerName),
       runId,
       containerName,
       provideExternals: (endpoints, image) => startExternals(docker, id, endpoints, { image, network, runId, labels }),
@@ -191,53 +164,4 @@ async function ping(docker: Dockerode, ctx: BringUpContext): Promise<void> {
   }
 }
 
-function describe(profile: ResolvedProfile, container: string): string {
-  const cni = profile.cni ? `${profile.cni.name} ${profile.cni.version}` : profile.enforcesPolicy ? "flannel + kube-router" : "flannel, no policy enforcement";
-  return `${profile.name} (${cni}, container ${container})`;
-}
 
-function announceKept(log: (line: string) => void, profile: string, container: string, network: string, kubeconfig: string, dir: string): void {
-  const folder = join(dir, "kept");
-  mkdirSync(folder, { recursive: true });
-  const file = join(folder, `${profile}.kubeconfig`);
-  writeFileSync(file, kubeconfig, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  log(`netproof: kept the ${profile} cluster (container ${container})`);
-  log(`  reach it:   kubectl --kubeconfig ${file} get pods -A`);
-  log(`  run on it:  add --reuse`);
-  log(`  remove it:  docker rm -f ${container} && docker network rm ${network}`);
-}
-
-async function reuseKept(
-  docker: Dockerode,
-  profile: ResolvedProfile,
-  progress: (phase: string) => void,
-  ctx: BringUpContext,
-): Promise<K3sCluster | undefined> {
-  const kept = (await findKept(docker, profile.name))[0];
-  if (!kept) return undefined;
-  const name = (kept.Names[0] ?? kept.Id).replace(/^\//, "");
-  progress(`reusing kept container ${name}`);
-  const port = kept.Ports.find((p) => p.PrivatePort === KUBE_API_PORT && p.PublicPort)?.PublicPort;
-  if (!port) throw new UserError({ message: `kept container ${name} publishes no port for ${KUBE_API_PORT}`, hint: `remove it (docker rm -f ${name}) and start a new cluster` });
-  const r = await execInContainer(docker, kept.Id, ["k3s", "kubectl", "config", "view", "--raw"]);
-  if (r.exitCode !== 0) throw new UserError({ message: `could not read the kubeconfig of kept container ${name}: ${r.stderr.trim()}` });
-  await waitForGate(profile.ready, kubectlGateReader((argv) => execInContainer(docker, kept.Id, argv)), { timeoutMs: 60_000, onProgress: progress });
-  const runId = kept.Labels["netproof.dev/run"] ?? "";
-  const network = Object.keys(kept.NetworkSettings?.Networks ?? {})[0] ?? "";
-  return {
-    kubeconfig: r.stdout.replace(/server:\s?[:/.\d\w]+/, `server: https://${hostOf(ctx.dockerHost)}:${port}`),
-    description: `${describe(profile, name)}, reused`,
-    runId,
-    containerName: name,
-    provideExternals: (endpoints, image) =>
-      startExternals(docker, kept.Id, endpoints, { image, network, runId: randomBytes(4).toString("hex"), labels: runLabels(runId, profile.name, true) }),
-    // A kept cluster outlives the run.
-    stop: async () => {},
-  };
-}
-
-function hostOf(dockerHost: string): string {
-  const m = /^tcp:\/\/([^:/]+)/.exec(dockerHost);
-  return m?.[1] ?? "localhost";
-}
