@@ -2,7 +2,7 @@
 // (.ci/run starts one), a tiny local image standing in for k3s's, and what
 // a run left behind, looked up by its label.
 import { execa } from "execa";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { RUN_LABEL } from "../../../src/cluster/port.ts";
@@ -37,7 +37,48 @@ export async function ensureServerImage(): Promise<void> {
   await ensureLocalImage(SERVER_IMAGE, ["/bin/busybox", "/usr/bin/socat"], applets);
 }
 
-async function ensureLocalImage(image: string, binaries: readonly string[], applets: readonly string[]): Promise<void> {
+/**
+ * A kept k3s node as netproof reads it: a `k3s` script that answers
+ * `kubectl config view --raw` and the readiness gate's reads of the
+ * kube-router profile (node Ready, CoreDNS available) from fixed text.
+ */
+export const KEPT_NODE_IMAGE = "netproof-test/k3s-kept-standin:busybox";
+
+const STANDIN_K3S = `#!/bin/sh
+case "$*" in
+  "kubectl config view --raw") cat <<'EOF'
+apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: c3RhbmQtaW4=
+    server: https://127.0.0.1:6443
+  name: default
+contexts:
+- context: { cluster: default, user: default }
+  name: default
+current-context: default
+kind: Config
+users:
+- name: default
+  user: { token: stand-in }
+EOF
+  ;;
+  "kubectl get nodes -o json") echo '{"items":[{"metadata":{"name":"standin"},"status":{"conditions":[{"type":"Ready","status":"True"}]}}]}' ;;
+  "kubectl get deployment -n kube-system coredns -o json") echo '{"status":{"availableReplicas":1,"conditions":[{"type":"Available","status":"True"}]}}' ;;
+  *) echo "Error from server (NotFound): $*" >&2; exit 1 ;;
+esac
+`;
+
+export async function ensureKeptNodeImage(): Promise<void> {
+  await ensureLocalImage(KEPT_NODE_IMAGE, ["/bin/busybox"], ["sh", "sleep", "cat", "echo"], { "bin/k3s": STANDIN_K3S });
+}
+
+async function ensureLocalImage(
+  image: string,
+  binaries: readonly string[],
+  applets: readonly string[],
+  scripts: Readonly<Record<string, string>> = {},
+): Promise<void> {
   const present = await execa("docker", ["image", "inspect", image], { reject: false });
   if (present.exitCode === 0) return;
   const root = mkdtempSync(join(tmpdir(), "netproof-image-"));
@@ -58,6 +99,7 @@ async function ensureLocalImage(image: string, binaries: readonly string[], appl
     for (const applet of applets) {
       if (!existsSync(join(root, "bin", applet))) symlinkSync("busybox", join(root, "bin", applet));
     }
+    for (const [path, text] of Object.entries(scripts)) writeFileSync(join(root, path), text, { mode: 0o755 });
     mkdirSync(join(root, "tmp"), { mode: 0o1777 });
     chmodSync(join(root, "tmp"), 0o1777);
     await execa("tar", ["-C", root, "-cf", tar, "."]);
