@@ -52,3 +52,28 @@ describe("k3s --reuse: a kept cluster of the same profile (real Docker engine)",
     expect((await leftBehind(runId)).containers).to.have.length(1);
   });
 });
+
+describe("k3s --keep: what it prints", () => {
+  it("writes the kubeconfig (mode 600) and says how to reach, reuse and remove the cluster", async () => {
+    const { announceKept } = await import("../../src/cluster/k3s/kept-clusters.ts");
+    const { mkdtempSync, readFileSync, rmSync, statSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(join(tmpdir(), "netproof-keep-"));
+    try {
+      const lines: string[] = [];
+      announceKept((l) => lines.push(l), "k3s-calico", "1a2b3c4d", "netproof-1a2b3c4d-k3s", "netproof-1a2b3c4d", "kubeconfig text", dir);
+      const file = join(dir, "kept", "k3s-calico.kubeconfig");
+      expect(readFileSync(file, "utf8")).to.equal("kubeconfig text");
+      expect(statSync(file).mode & 0o777).to.equal(0o600);
+      expect(lines).to.deep.equal([
+        "netproof: kept the k3s-calico cluster (container netproof-1a2b3c4d-k3s)",
+        `  reach it:   kubectl --kubeconfig ${file} get pods -A`,
+        "  run on it:  add --reuse",
+        "  remove it:  docker rm -f $(docker ps -aq --filter label=netproof.dev/run=1a2b3c4d) && docker network rm netproof-1a2b3c4d",
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -7,7 +7,8 @@ import type Dockerode from "dockerode";
 import { UserError } from "../../user-error.ts";
 import type { BringUpContext } from "./docker-errors.ts";
 import { execInContainer } from "./docker-exec.ts";
-import { findKept, runLabels } from "./docker-resources.ts";
+import { findKept, removeRun, runLabels } from "./docker-resources.ts";
+import { RUN_LABEL } from "../port.ts";
 import { startExternals } from "./externals-containers.ts";
 import { kubectlGateReader } from "./kubectl-reader.ts";
 import type { ResolvedProfile } from "./profiles.ts";
@@ -16,7 +17,7 @@ import { describeCluster, type K3sCluster } from "./k3s-cluster.ts";
 
 const KUBE_API_PORT = 6443;
 
-export function announceKept(log: (line: string) => void, profile: string, container: string, network: string, kubeconfig: string, dir: string): void {
+export function announceKept(log: (line: string) => void, profile: string, runId: string, container: string, network: string, kubeconfig: string, dir: string): void {
   const folder = join(dir, "kept");
   mkdirSync(folder, { recursive: true });
   const file = join(folder, `${profile}.kubeconfig`);
@@ -25,7 +26,7 @@ export function announceKept(log: (line: string) => void, profile: string, conta
   log(`netproof: kept the ${profile} cluster (container ${container})`);
   log(`  reach it:   kubectl --kubeconfig ${file} get pods -A`);
   log(`  run on it:  add --reuse`);
-  log(`  remove it:  docker rm -f ${container} && docker network rm ${network}`);
+  log(`  remove it:  docker rm -f $(docker ps -aq --filter label=${RUN_LABEL}=${runId}) && docker network rm ${network}`);
 }
 
 export async function reuseKept(
@@ -43,7 +44,9 @@ export async function reuseKept(
   const r = await execInContainer(docker, kept.Id, ["k3s", "kubectl", "config", "view", "--raw"]);
   if (r.exitCode !== 0) throw new UserError({ message: `could not read the kubeconfig of kept container ${name}: ${r.stderr.trim()}` });
   await waitForGate(profile.ready, kubectlGateReader((argv) => execInContainer(docker, kept.Id, argv)), { timeoutMs: 60_000, onProgress: progress });
-  const runId = kept.Labels["netproof.dev/run"] ?? "";
+  const runId = kept.Labels[RUN_LABEL] ?? "";
+  // This run's own containers (its externals) carry a run id of their own.
+  const externalsRun = randomBytes(4).toString("hex");
   const network = Object.keys(kept.NetworkSettings?.Networks ?? {})[0] ?? "";
   return {
     kubeconfig: r.stdout.replace(/server:\s?[:/.\d\w]+/, `server: https://${hostOf(ctx.dockerHost)}:${port}`),
@@ -51,9 +54,11 @@ export async function reuseKept(
     runId,
     containerName: name,
     provideExternals: (endpoints, image) =>
-      startExternals(docker, kept.Id, endpoints, { image, network, runId: randomBytes(4).toString("hex"), labels: runLabels(runId, profile.name, true) }),
-    // A kept cluster outlives the run.
-    stop: async () => {},
+      startExternals(docker, kept.Id, endpoints, { image, network, runId: externalsRun, labels: runLabels(externalsRun, profile.name, false) }),
+    // A kept cluster outlives the run; this run's externals do not.
+    stop: async () => {
+      await removeRun(docker, externalsRun);
+    },
   };
 }
 

@@ -133,7 +133,7 @@ export async function startK3s(profile: ResolvedProfile, options: StartOptions =
     if (keep) {
       guard?.release();
       released = true;
-      announceKept(log, profile.name, containerName, network, kubeconfig, options.cacheDir ?? cacheDir());
+      announceKept(log, profile.name, runId, containerName, network, kubeconfig, options.cacheDir ?? cacheDir());
     }
     return {
       kubeconfig,

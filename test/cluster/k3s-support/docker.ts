@@ -121,7 +121,9 @@ export async function leftBehind(runId: string): Promise<{ containers: string[];
 
 /** Removes whatever a failed test left, so one failure does not spill into the next. */
 export async function removeLeftovers(runId: string): Promise<void> {
-  const { containers, networks } = await leftBehind(runId);
+  const found = await leftBehind(runId).catch(() => undefined);
+  if (!found) return; // no engine: the test itself has said so
+  const { containers, networks } = found;
   if (containers.length > 0) await execa("docker", ["rm", "-f", ...containers], { reject: false });
   if (networks.length > 0) await execa("docker", ["network", "rm", ...networks], { reject: false });
 }
