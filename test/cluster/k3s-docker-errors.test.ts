@@ -79,3 +79,11 @@ describe("container log frames", () => {
     expect(demuxFrames(Buffer.from("plain text\n"))).to.equal("plain text\n");
   });
 });
+
+describe("an image that is not k3s", () => {
+  it("says so instead of the engine's exec error", () => {
+    const raw = new Error('(HTTP code 400) unexpected - failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "server": executable file not found in $PATH: unknown');
+    const e = explainBringUpError(raw, ctx)!;
+    expect(e.problems[0]?.message).to.match(/^image rancher\/k3s\S+ does not run k3s \(exec: "?server/);
+  });
+});

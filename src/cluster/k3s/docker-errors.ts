@@ -41,6 +41,12 @@ export function explainBringUpError(error: unknown, ctx: BringUpContext): UserEr
       hint: `connect to the internet (or load the image with docker load), ${ALTERNATIVES}`,
     });
   }
+  if (/executable file not found|exec: "?[^"\s]+"?: (no such file|not found)/i.test(text)) {
+    return new UserError({
+      message: `image ${ctx.image} does not run k3s (${firstMatch(text, /exec: [^\n|]*?(?=: unknown|\s*\||$)|executable file not found[^\n|]*/i)})`,
+      hint: `the cluster profile must name a rancher/k3s image; ${ALTERNATIVES}`,
+    });
+  }
   const wait = /Log stream ended and message "([^"]*)"|Log message "([^"]*)" not received after (\d+)ms/.exec(text);
   if (wait) {
     const line = wait[1] ?? wait[2];

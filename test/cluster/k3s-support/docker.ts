@@ -87,7 +87,8 @@ async function ensureLocalImage(
     const files = new Set<string>();
     for (const binary of binaries) {
       files.add(binary);
-      for (const line of (await execa("ldd", [binary])).stdout.split("\n")) {
+      // A static binary (ldd: "not a dynamic executable") needs no libraries.
+      for (const line of (await execa("ldd", [binary], { reject: false })).stdout.split("\n")) {
         const lib = /(\/\S+)\s+\(0x/.exec(line)?.[1];
         if (lib) files.add(lib);
       }
@@ -131,7 +132,7 @@ export async function removeLeftovers(runId: string): Promise<void> {
 /** Whether this engine refuses to start a privileged container (this sandbox does). */
 export async function engineRefusesPrivileged(): Promise<boolean> {
   const name = `netproof-privileged-probe-${process.pid}`;
-  const r = await execa("docker", ["run", "--rm", "--name", name, "--privileged", "--label", "app.kubernetes.io/managed-by=netproof", FAKE_K3S_IMAGE, "true"], { reject: false, timeout: 30_000 });
+  const r = await execa("docker", ["run", "--rm", "--name", name, "--privileged", "--label", "app.kubernetes.io/managed-by=netproof", FAKE_K3S_IMAGE, "sh", "-c", "exit 0"], { reject: false, timeout: 30_000 });
   await execa("docker", ["rm", "-f", name], { reject: false });
   if (r.exitCode === 0) return false;
   if (/unable to apply caps|operation not permitted/.test(r.stderr)) return true;
