@@ -82,12 +82,13 @@ describe("k3s bring-up failure paths (real Docker engine)", function () {
   for (const name of ["k3s-calico", "k3s-kube-router"]) {
     it(`${name}: the k3s image absent and not pullable: names the image, says the registry was not reachable`, async () => {
       const run = newRun();
-      // A registry that can never resolve (RFC 2606 .invalid): the engine
-      // really tries to pull and really fails, on any machine.
-      const image = `registry.invalid/netproof/k3s:v1.33.5-k3s1@sha256:${"0".repeat(64)}`;
+      // A registry on a loopback port where nothing listens: the engine really
+      // tries to pull and really fails, on any machine, and no lookup or packet
+      // leaves the machine (127.0.0.0/8 registries are spoken to over plain HTTP).
+      const image = `127.0.0.1:9/netproof/k3s:v1.33.5-k3s1@sha256:${"0".repeat(64)}`;
       const r = await bringUp(profile(name, image), run);
       expect(r.exitCode).to.equal(2);
-      expectUserMessage(r.stderr, `image ${image} is not on this machine and could not be pulled: the registry was not reachable`, "no such host");
+      expectUserMessage(r.stderr, `image ${image} is not on this machine and could not be pulled: the registry was not reachable`, "connection refused");
       expect(r.stderr).to.not.include("HTTP code");
       expect(await leftBehind(run)).to.deep.equal({ containers: [], networks: [] });
     });
