@@ -13,7 +13,8 @@
 // get() and list() for what was applied, podStatus() and onPodEvent() to serve
 // pod status and watches.
 import { randomUUID } from "node:crypto";
-import type { KubeObject, Labels } from "../../src/scenario/plan.ts";
+import type { KubeObject } from "../../src/kube/object.ts";
+import type { Labels } from "../../src/kube/labels.ts";
 import type {
   Cluster,
   ClusterInfo,
