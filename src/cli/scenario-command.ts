@@ -5,6 +5,7 @@ import { listScenarios, resolveScenario } from "../scenario/library.ts";
 import { renderPlanText } from "../report/plan-text.ts";
 import { planJson } from "../report/plan-json.ts";
 import { styleFor } from "../report/style.ts";
+import { libraryLines } from "../report/library-list.ts";
 import { warningLines } from "../report/warnings.ts";
 import { UserError } from "../user-error.ts";
 import { runPlan } from "./plan-run.ts";
@@ -40,11 +41,6 @@ export async function scenarioCommand(name: string | undefined, flags: ScenarioF
 }
 
 function listCommand(flags: ScenarioFlags): number {
-  const entries = listScenarios(flags.dir);
-  const width = Math.max(0, ...entries.map((e) => e.name.length));
-  for (const e of entries) {
-    const note = e.mistake ? " (shows a mistake on purpose)" : "";
-    process.stdout.write(`${e.name.padEnd(width)}  ${e.description}${note}\n`);
-  }
+  for (const line of libraryLines(listScenarios(flags.dir))) process.stdout.write(`${line}\n`);
   return 0;
 }
