@@ -17,6 +17,14 @@ export interface KubeObject {
   readonly [key: string]: unknown;
 }
 
+/** Names one object. `namespace` is absent for cluster-scoped kinds. */
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
 /** `networking.k8s.io` of `networking.k8s.io/v1`; "" for the core group (`v1`). */
 export function apiGroup(apiVersion: string): string {
   const slash = apiVersion.indexOf("/");

@@ -6,7 +6,8 @@
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import type { KubeObject } from "../../src/kube/object.ts";
-import { OWNER_LABEL, OWNER_VALUE, RUN_LABEL, type Cluster, type ObjectRef, type PodRef } from "../../src/cluster/port.ts";
+import type { ObjectRef } from "../../src/kube/object.ts";
+import { OWNER_LABEL, OWNER_VALUE, RUN_LABEL, type Cluster, type PodRef } from "../../src/cluster/port.ts";
 import { serverArgv } from "../../src/probe/servers.ts";
 
 export interface ContractSubject {

@@ -13,7 +13,7 @@
 // get() and list() for what was applied, podStatus() and onPodEvent() to serve
 // pod status and watches.
 import { randomUUID } from "node:crypto";
-import type { KubeObject } from "../../src/kube/object.ts";
+import type { KubeObject, ObjectRef } from "../../src/kube/object.ts";
 import type { Labels } from "../../src/kube/labels.ts";
 import type {
   Cluster,
@@ -21,7 +21,6 @@ import type {
   ExecOptions,
   ExternalEndpoint,
   ExternalsProvided,
-  ObjectRef,
   PodRef,
   ReadyPod,
   ServiceAddress,

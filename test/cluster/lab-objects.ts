@@ -6,7 +6,7 @@
 import type { KubeObject } from "../../src/kube/object.ts";
 import type { Labels } from "../../src/kube/labels.ts";
 import type { Protocol } from "../../src/kube/protocol.ts";
-import type { ObjectRef } from "../../src/cluster/port.ts";
+import type { ObjectRef } from "../../src/kube/object.ts";
 
 export class LabObjectError extends Error {}
 
