@@ -12,10 +12,3 @@ export function labelValue(labels: Labels, key: string): string | undefined {
 export function hasLabel(labels: Labels, key: string): boolean {
   return Object.hasOwn(labels, key);
 }
-
-/** Labels built from entries without ever calling the `__proto__` setter. */
-export function labelsFrom(entries: Iterable<readonly [string, string]>): Labels {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [key, value] of entries) out[key] = value;
-  return out;
-}

@@ -8,10 +8,9 @@
 import { isStrictSubset, parseCidr } from "./cidr.ts";
 import { Decoder, type Json } from "./decode.ts";
 import { fieldError, type FieldError, type FieldPath } from "./field-errors.ts";
-import { isLabelKey, isLabelValue, isPortName } from "./names.ts";
+import { isDns1123Subdomain, isLabelKey, isLabelValue, isPortName } from "./names.ts";
 import type { IPBlock, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, PolicyType } from "./network-policy.ts";
 import { decodeObjectMeta, validateLabels } from "./object-meta.ts";
-import { isDns1123Subdomain } from "./names.ts";
 import { isPortNumber, PORT_RANGE_MESSAGE } from "./ports.ts";
 import { isProtocol, PROTOCOLS } from "./protocol.ts";
 import { SELECTOR_OPERATORS, type LabelSelector, type LabelSelectorRequirement, type SelectorOperator } from "./selector.ts";

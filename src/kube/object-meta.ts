@@ -2,7 +2,7 @@
 // on create: the name by the kind's rule, the namespace as a DNS label, label
 // keys and values, annotation keys and their total size.
 
-import type { Decoder, Json } from "./decode.ts";
+import type { Decoder } from "./decode.ts";
 import { fieldError, type FieldError, type FieldPath } from "./field-errors.ts";
 import { byteLength, isDns1123Label, isDns1123Subdomain, isLabelKey, isLabelValue } from "./names.ts";
 
@@ -139,5 +139,3 @@ export function validateAnnotations(annotations: Readonly<Record<string, string>
 function maskTrailingDash(name: string): string {
   return name.length > 1 && name.endsWith("-") ? `${name.slice(0, -2)}a` : name;
 }
-
-export type { Json };
