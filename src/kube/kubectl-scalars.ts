@@ -25,8 +25,10 @@ export function kubectlScalar(source: string): unknown {
   }
   if (!/[-+0-9]/.test(first)) return source;
   const date = DATE.exec(source);
-  // A date is a timestamp to go-yaml; sigs.k8s.io/yaml sends it as RFC 3339 text.
-  if (date) return `${date[1]}-${(date[2] ?? "").padStart(2, "0")}-${(date[3] ?? "").padStart(2, "0")}T00:00:00Z`;
+  // A real date is a timestamp to go-yaml (time.Parse "2006-1-2"); sigs.k8s.io/yaml sends it as RFC 3339 text.
+  if (date && isDate(Number(date[1]), Number(date[2]), Number(date[3]))) {
+    return `${date[1]}-${(date[2] ?? "").padStart(2, "0")}-${(date[3] ?? "").padStart(2, "0")}T00:00:00Z`;
+  }
   const plain = source.replaceAll("_", "");
   const int = parseGoInt(plain);
   if (int !== undefined) return int;
@@ -53,4 +55,9 @@ function parseGoInt(text: string): number | undefined {
   else magnitude = parseInt(digits, 10);
   if (!Number.isSafeInteger(magnitude)) return undefined;
   return m[1] === "-" ? -magnitude : magnitude;
+}
+
+function isDate(year: number, month: number, day: number): boolean {
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
 }

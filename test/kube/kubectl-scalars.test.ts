@@ -25,6 +25,7 @@ describe("kube: plain YAML scalars as kubectl (go-yaml v2, YAML 1.1) reads them"
   it("keeps everything else as text, and sends a date as RFC 3339", () => {
     for (const s of ["web", "1:20", "0x", "8080/tcp", "10.0.0.0/8", "http", "-", "+", "0x5g"]) expect(kubectlScalar(s), s).to.equal(s);
     expect(kubectlScalar("2024-1-5")).to.equal("2024-01-05T00:00:00Z");
+    expect(kubectlScalar("2024-02-30")).to.equal("2024-02-30");
     expect(kubectlScalar("~")).to.equal(null);
   });
 
