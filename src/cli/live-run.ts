@@ -3,10 +3,9 @@
 // with what was declared and what the oracle predicts with the real pod IPs.
 // Wiring only; the cluster is always cleaned up (also on Ctrl-C and SIGTERM).
 
-import type { Cluster, ClusterInfo, PodRef, ReadyPod } from "../cluster/port.ts";
+import type { Cluster, ClusterInfo, PodRef, ReadyPod, ServiceAddress } from "../cluster/port.ts";
 import { predictPhase } from "../oracle/predict-plan.ts";
 import type { Prediction } from "../oracle/types.ts";
-import { lookupAddresses } from "../probe/lookup.ts";
 import { probeAcrossChange } from "../probe/observe.ts";
 import type { ProbeSample } from "../probe/engine.ts";
 import type { ProbeSpec, Transport } from "../probe/types.ts";
@@ -119,8 +118,9 @@ export async function runLive(plan: Plan, cluster: Cluster, options: LiveOptions
         ),
       );
       if (!addresses) {
-        // Before any policy is applied, so DNS is reachable from every pod.
-        addresses = await liveAddresses(plan, phase, ready, info, served, map, transport, options.probe.timeoutMs);
+        const withPorts = phase.workloads.filter((w) => w.managed && w.ports.length > 0).map((w) => podRefOf(w, map));
+        const services = await step("service addresses", () => cluster.serviceAddresses(withPorts));
+        addresses = liveAddresses(plan, phase, ready, services, info, served, map);
         ips = Object.fromEntries([...addresses.pods].map(([id, p]) => [id, p.ip]));
         ips[plan.clusterDns] ??= plan.plannedIps[plan.clusterDns] ?? "";
       }
@@ -194,33 +194,28 @@ async function step<T>(stage: string, body: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Pod IPs of the run, Service ClusterIPs as the pods' resolver gives them, the served externals. */
-async function liveAddresses(
+/** Pod IPs and Service ClusterIPs of the run, by workload id, and the served externals. */
+function liveAddresses(
   plan: Plan,
   phase: Phase,
   ready: readonly ReadyPod[],
+  serviceAddresses: readonly ServiceAddress[],
   info: ClusterInfo,
   servedExternals: ReadonlySet<string>,
   map: NamespaceMapping,
-  transport: Transport,
-  timeoutMs: number,
-): Promise<LiveAddresses> {
-  const byRef = new Map(ready.map((p) => [clientName(p), p]));
+): LiveAddresses {
   const pods = new Map<string, PodRef & { ip: string }>();
+  const services = new Map<string, string>([[plan.clusterDns, info.dns.serviceIp]]);
+  const podByRef = new Map(ready.map((p) => [clientName(p), p]));
+  const serviceByRef = new Map(serviceAddresses.map((s) => [clientName(s), s.clusterIp]));
   for (const w of phase.workloads.filter((x) => x.managed)) {
-    const pod = byRef.get(clientName(podRefOf(w, map)));
+    const ref = clientName(podRefOf(w, map));
+    const pod = podByRef.get(ref);
     if (pod) pods.set(w.id, { namespace: pod.namespace, name: pod.name, ip: pod.ip });
+    const clusterIp = serviceByRef.get(ref);
+    if (clusterIp) services.set(w.id, clusterIp);
   }
   if (info.dns.pod) pods.set(plan.clusterDns, { namespace: info.dns.pod.namespace, name: info.dns.pod.name, ip: info.dns.pod.ip });
-  const serving = phase.workloads.filter((w) => w.managed && w.ports.length > 0);
-  const nameOf = (w: (typeof serving)[number]) => `${w.name}.${map(w.namespace)}.svc.cluster.local`;
-  const [asker] = ready;
-  const found = asker ? await lookupAddresses(clientName(asker), serving.map(nameOf), transport, { timeoutMs }) : new Map<string, string>();
-  const services = new Map<string, string>([[plan.clusterDns, info.dns.serviceIp]]);
-  for (const w of serving) {
-    const ip = found.get(nameOf(w));
-    if (ip) services.set(w.id, ip);
-  }
   return { pods, services, servedExternals };
 }
 

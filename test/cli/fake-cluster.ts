@@ -14,6 +14,7 @@ import type {
   ObjectRef,
   PodRef,
   ReadyPod,
+  ServiceAddress,
   WaitOptions,
 } from "../../src/cluster/port.ts";
 
@@ -72,6 +73,14 @@ export class FakeCluster implements Cluster {
     });
   }
 
+  async serviceAddresses(services: readonly PodRef[]): Promise<ServiceAddress[]> {
+    return services.map((s) => {
+      const clusterIp = this.ips.get(refKey("Service", s.namespace, s.name));
+      if (!clusterIp) throw new Error(`no service ${s.namespace}/${s.name}`);
+      return { ...s, clusterIp };
+    });
+  }
+
   async exec(pod: PodRef, argv: readonly string[], _options: ExecOptions): Promise<ExecResult> {
     const args = argv.slice(5);
     const lines: string[] = [];
@@ -79,14 +88,6 @@ export class FakeCluster implements Cluster {
     for (let i = 0; i < args.length; i += ARGS_PER_PROBE) {
       probes++;
       const [id = "", kind = "", host = "", port = "0", , a = ""] = args.slice(i, i + ARGS_PER_PROBE);
-      if (kind === "dns") {
-        const svc = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(host);
-        const ip = svc ? this.ips.get(refKey("Service", svc[2], svc[1] ?? "")) : undefined;
-        if (ip && this.execs.length === 0) {
-          lines.push(`${id} connected 5 ${ip}`);
-          continue;
-        }
-      }
       lines.push(`${id} ${this.network(pod, { kind, host, port: Number(port), identity: a }, Date.now())}`);
     }
     this.execs.push({ pod, probes });
@@ -105,6 +106,11 @@ export class FakeCluster implements Cluster {
     this.cleanups++;
     this.events.push("cleanup");
     this.live.clear();
+  }
+
+  /** The ClusterIP the fake gave a Service. */
+  serviceIpOf(namespace: string, name: string): string | undefined {
+    return this.ips.get(refKey("Service", namespace, name));
   }
 
   /** The pod IP the fake gave a pod. */

@@ -93,4 +93,13 @@ describe("live run wiring (fake cluster)", () => {
     expect(cluster.execs.every((e) => e.pod.namespace.startsWith("np-t1-"))).to.equal(true);
     expect(run.summary.cells).to.be.greaterThan(0);
   });
+
+  it("probes Service cells at the ClusterIP the cluster assigned", async () => {
+    const cluster = new FakeCluster(openNetwork);
+    const run = await runLive(library("api-gateway"), cluster, options);
+    const service = run.phases[0]?.cells.find((c) => c.cell.key === "public/client -> service:shop/gateway:443/TCP");
+    expect(cluster.serviceIpOf("shop", "gateway")).to.match(/^10\.43\./);
+    expect(service?.probe?.spec).to.deep.include({ host: cluster.serviceIpOf("shop", "gateway"), port: 443, expectIdentity: "shop/gateway" });
+    expect(service?.verdict.kind).to.equal("pass");
+  });
 });
