@@ -10,12 +10,13 @@ import { probeAcrossChange } from "../probe/observe.ts";
 import type { ProbeSample } from "../probe/engine.ts";
 import type { ProbeSpec, Transport } from "../probe/types.ts";
 import type { Phase, Plan } from "../scenario/plan.ts";
-import { summariseLive, type CellLiveResult, type LiveSummary } from "../verdict/live-summary.ts";
+import { summariseLive, type CellLiveResult, type LiveRunResult, type PhaseLiveResult } from "../verdict/live-summary.ts";
 import { compareLiveCell, observeSamples, type ObservedCell } from "../verdict/observed.ts";
 import { declaredReach } from "../verdict/verdict.ts";
 import { removedManifests, renderPhaseManifests } from "../workload/manifests.ts";
 import { identityMapping, type NamespaceMapping } from "../workload/namespaces.ts";
 import { CONTAINER_NAME, podRefOf, renderWorkloads, type RenderContext } from "../workload/objects.ts";
+import type { LiveProgress } from "../report/live-progress.ts";
 import { cellProbes, clientName, externalEndpoints, parseClientName, type CellProbe, type LiveAddresses } from "../workload/probes.ts";
 
 export interface LiveOptions {
@@ -40,33 +41,8 @@ export interface LiveOptions {
   readonly clock?: () => number;
 }
 
-export type LiveProgress =
-  | { readonly kind: "realise"; readonly phase: string; readonly status: string; readonly elapsedMs: number }
-  | { readonly kind: "probe"; readonly phase: string; readonly round: number; readonly settled: number; readonly total: number; readonly elapsedMs: number }
-  | { readonly kind: "cleanup"; readonly elapsedMs: number };
-
-export interface CellLiveRun extends CellLiveResult {
-  /** Where the probe ran, for the command that reproduces it; absent when it could not run. */
-  readonly probe?: { readonly pod: PodRef; readonly spec: ProbeSpec };
-  readonly samples: readonly ProbeSample[];
-}
-
-export interface PhaseLiveRun {
-  readonly phase: string;
-  readonly cells: readonly CellLiveRun[];
-  readonly rounds: number;
-  readonly execs: number;
-}
-
-export interface LiveRun {
-  readonly cluster: ClusterInfo;
-  readonly phases: readonly PhaseLiveRun[];
-  readonly summary: LiveSummary;
-  /** The real pod IPs, by workload id. */
-  readonly ips: Readonly<Record<string, string>>;
-  readonly externals: ReadonlyArray<{ readonly address: string; readonly served: boolean }>;
-  readonly timings: { readonly realiseMs: number; readonly probeMs: number; readonly cleanupMs: number };
-}
+export type CellLiveRun = CellLiveResult;
+export type LiveRun = LiveRunResult;
 
 /** The cluster failed us (apply, wait, exec): not a verdict on the network. */
 export class ClusterFailure extends Error {
@@ -103,7 +79,7 @@ export async function runLive(plan: Plan, cluster: Cluster, options: LiveOptions
     let before: Phase | undefined;
     let addresses: LiveAddresses | undefined;
     let ips: Record<string, string> = {};
-    const phases: PhaseLiveRun[] = [];
+    const phases: PhaseLiveResult[] = [];
     for (const phase of plan.phases) {
       const realiseStart = clock();
       const say = (status: string) => progress({ kind: "realise", phase: phase.name, status, elapsedMs: elapsed() });
@@ -172,6 +148,7 @@ export async function runLive(plan: Plan, cluster: Cluster, options: LiveOptions
       ips,
       externals: endpoints.map((e) => ({ address: e.address, served: served.has(e.address) })),
       timings,
+      probeTimeoutMs: options.probe.timeoutMs,
     };
   } finally {
     const cleanupStart = clock();

@@ -8,7 +8,9 @@ import { UserError, formatProblem } from "../user-error.ts";
 import { scenarioCommand } from "./scenario-command.ts";
 import { schemaCommand } from "./schema-command.ts";
 
-export const EXIT = { ok: 0, mismatch: 1, usage: 2, internal: 3 } as const;
+import { EXIT } from "./exit.ts";
+
+export { EXIT };
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const DEFAULT_SCENARIO_DIR = path.join(repoRoot, "scenarios");
@@ -21,12 +23,14 @@ export function buildProgram(): Command {
 
   program
     .command("scenario")
-    .description("check a scenario: --plan predicts every cell from the policies, without a cluster")
+    .description("check a scenario on a cluster, or with --plan predict every cell from the policies without one")
     .argument("[scenario]", "a scenario name from the library (see --list) or a path to a scenario file")
     .option("--plan", "no cluster: compare declared and predicted reachability")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--list", "list the scenarios in the library with their descriptions")
     .option("--verbose", "explain every cell, not only the disagreements")
+    .option("--cluster <kind>", "the cluster of a live run: kubeconfig or k3s")
+    .option("--image <ref>", "the image of netproof's pods (default: netshoot pinned by digest)")
     .option("--dir <dir>", "the scenario library folder", DEFAULT_SCENARIO_DIR)
     .showHelpAfterError("(run with --help for the flags)")
     .action(async (scenario: string | undefined, opts: ScenarioFlags) => {
@@ -50,6 +54,8 @@ export interface ScenarioFlags {
   readonly list?: boolean;
   readonly verbose?: boolean;
   readonly dir: string;
+  readonly cluster?: string;
+  readonly image?: string;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

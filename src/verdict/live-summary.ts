@@ -1,5 +1,8 @@
 // The outcome of a live run: every cell's verdict counted, and what the run
 // as a whole comes to (the CLI turns that into an exit code).
+import type { ClusterInfo, PodRef } from "../cluster/port.ts";
+import type { ProbeSample } from "../probe/engine.ts";
+import type { ProbeSpec } from "../probe/types.ts";
 import type { Cell } from "../scenario/plan.ts";
 import type { Prediction } from "../oracle/types.ts";
 import type { LiveVerdict, ObservedCell } from "./observed.ts";
@@ -12,6 +15,29 @@ export interface CellLiveResult {
   readonly predicted: Prediction;
   readonly observed: ObservedCell;
   readonly verdict: LiveVerdict;
+  /** Where the probe ran, for the command that reproduces it; absent when it could not run. */
+  readonly probe?: { readonly pod: PodRef; readonly spec: ProbeSpec };
+  readonly samples: readonly ProbeSample[];
+}
+
+export interface PhaseLiveResult {
+  readonly phase: string;
+  readonly cells: readonly CellLiveResult[];
+  readonly rounds: number;
+  readonly execs: number;
+}
+
+/** Everything a live run found, for the reports. */
+export interface LiveRunResult {
+  readonly cluster: ClusterInfo;
+  readonly phases: readonly PhaseLiveResult[];
+  readonly summary: LiveSummary;
+  /** The real pod IPs, by workload id. */
+  readonly ips: Readonly<Record<string, string>>;
+  readonly externals: ReadonlyArray<{ readonly address: string; readonly served: boolean }>;
+  readonly timings: { readonly realiseMs: number; readonly probeMs: number; readonly cleanupMs: number };
+  /** The probe timeout, for the commands that reproduce probes. */
+  readonly probeTimeoutMs: number;
 }
 
 export interface LiveSummary {
