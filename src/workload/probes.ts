@@ -16,6 +16,8 @@ export interface LiveAddresses {
   readonly servedExternals: ReadonlySet<string>;
 }
 
+const DNS_PORT = 53;
+
 export type CellProbe =
   | {
       readonly kind: "probe";
@@ -87,8 +89,11 @@ function cellProbe(cell: Cell, workloads: ReadonlyMap<string, PlannedWorkload>, 
 
   const port = resolvePort(cell.port, cellProtocol(cell), served);
   if (port === undefined) return unprobeable(`the target has no ${cellProtocol(cell)} port named ${String(cell.port)}`);
+  // netproof's servers listen on every declared port; of the cluster's own DNS
+  // only DNS itself is certain (its metrics port may be off, or elsewhere).
+  const declared = served.some((p) => p.port === port && p.protocol === cellProtocol(cell));
   const listening =
-    cell.to.kind === "external" ? listensAtAll : served.some((p) => p.port === port && p.protocol === cellProtocol(cell));
+    cell.to.kind === "external" ? listensAtAll : cell.to.workload === clusterDns ? declared && port === DNS_PORT : declared;
   const netproofServer = identity !== undefined && listening;
 
   if (cell.kind === "http") {

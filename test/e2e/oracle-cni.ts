@@ -47,6 +47,7 @@ const DNS_POD = "kube-system/coredns";
 const DNS_PORTS: readonly ServedPort[] = [
   { port: 53, protocol: "UDP", name: "dns" },
   { port: 53, protocol: "TCP", name: "dns-tcp" },
+  { port: 9153, protocol: "TCP", name: "metrics" },
 ];
 
 export class OracleCni implements Cluster {
@@ -89,8 +90,10 @@ export class OracleCni implements Cluster {
   }
 
   async provideExternals(endpoints: readonly ExternalEndpoint[]): Promise<ExternalsProvided> {
-    this.externals = [...endpoints];
-    return this.lab.provideExternals(endpoints);
+    const provided = await this.lab.provideExternals(endpoints);
+    // Only where a lab host stands can the lab drop anything.
+    this.externals = endpoints.filter((e) => provided.served.includes(e.address));
+    return provided;
   }
 
   created(): Promise<ObjectRef[]> {
