@@ -9,6 +9,8 @@ import type { Style } from "../report/style.ts";
 import { liveOutcome } from "../verdict/live-summary.ts";
 import { ClusterFailure, runLive, type LiveOptions } from "./live-run.ts";
 import { EXIT } from "./exit.ts";
+import { unsupportedPolicies } from "../oracle/predict-plan.ts";
+import { formatProblem } from "../user-error.ts";
 
 export interface LiveCommandIo {
   readonly stdout: (text: string) => void;
@@ -23,6 +25,13 @@ export async function liveCommand(
   options: Omit<LiveOptions, "onProgress">,
   io: LiveCommandIo,
 ): Promise<number> {
+  for (const w of plan.warnings) io.stderr(`warning: ${formatProblem({ ...w.at, field: w.field, message: w.message })}\n`);
+  for (const phase of plan.phases) {
+    const ignored = unsupportedPolicies(phase).map((m) => m.id);
+    if (ignored.length > 0) {
+      io.stderr(`warning: phase ${phase.name}: the oracle models Kubernetes NetworkPolicy only; it ignores ${ignored.join(", ")} (they are applied all the same)\n`);
+    }
+  }
   let run;
   try {
     run = await runLive(plan, cluster, { ...options, onProgress: (p) => io.stderr(`${progressLine(p)}\n`) });

@@ -15,6 +15,7 @@ export const LIVE_JSON_FORMAT = "netproof.live/v1";
 export interface LiveJson {
   readonly format: typeof LIVE_JSON_FORMAT;
   readonly scenario: { name: string; description: string; file: string; mistake: string | null };
+  readonly warnings: ReadonlyArray<{ file: string; line: number; field: string; message: string }>;
   readonly cluster: string;
   readonly externals: ReadonlyArray<{ address: string; served: boolean }>;
   readonly phases: ReadonlyArray<{ name: string; rounds: number; execs: number; cells: readonly LiveCellJson[] }>;
@@ -62,6 +63,7 @@ export function liveJson(plan: Plan, run: LiveRunResult): LiveJson {
       file: plan.scenario.file,
       mistake: plan.scenario.demonstratesMistake ?? null,
     },
+    warnings: plan.warnings.map((w) => ({ file: w.at.file, line: w.at.line, field: w.field, message: w.message })),
     cluster: run.cluster.description,
     externals: run.externals.map((e) => ({ ...e })),
     phases: run.phases.map((phase) => ({
