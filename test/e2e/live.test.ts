@@ -58,6 +58,18 @@ describe("live run end to end on the lab adapter", function () {
       expect(mismatches).to.deep.equal(changed);
     });
 
+    it("a step that relabels a live pod: the policy stops admitting it, through the pod IP and the Service", async () => {
+      const file = fileURLToPath(new URL("./fixtures/relabel-pod.yaml", import.meta.url));
+      const { run } = await liveOnLab(file, {});
+      const wanted = ["shop/web -> shop/api:8080/TCP", "shop/web -> service:shop/api:8080/TCP"];
+      const answers = run.phases.map((p) => p.cells.filter((c) => wanted.includes(c.cell.key)).map((c) => `${p.phase}: ${c.cell.key} ${c.observed.final.kind} ${c.verdict.kind}`));
+      expect(answers).to.deep.equal([
+        ["initial: shop/web -> shop/api:8080/TCP connected pass", "initial: shop/web -> service:shop/api:8080/TCP connected pass"],
+        ["relabel-web: shop/web -> shop/api:8080/TCP timeout pass", "relabel-web: shop/web -> service:shop/api:8080/TCP timeout pass"],
+      ]);
+      expect(run.summary.failed).to.equal(0);
+    });
+
     it("three-tier with a CNI that rejects instead of dropping (kube-router): still every cell passes", async () => {
       const { run } = await liveOnLab("three-tier", { action: "reject" });
       expect(run.summary).to.deep.include({ failed: 0, infraErrors: 0, inconclusive: 0 });
