@@ -67,7 +67,10 @@ export async function runLive(plan: Plan, cluster: Cluster, options: LiveOptions
   const map = options.mapNamespace ?? identityMapping;
   const progress = options.onProgress ?? (() => undefined);
   const transport = clusterTransport(cluster);
-  const removeSignals = options.exitOnSignal === false ? () => undefined : cleanUpOnSignal(cluster);
+  // One cleanup, shared by the finally below and a signal that arrives meanwhile.
+  let cleaning: Promise<void> | undefined;
+  const cleanupOnce = () => (cleaning ??= cluster.cleanup());
+  const removeSignals = options.exitOnSignal === false ? () => undefined : cleanUpOnSignal(cleanupOnce);
   const timings = { realiseMs: 0, probeMs: 0, cleanupMs: 0 };
   try {
     const info = await step("cluster info", () => cluster.info());
@@ -153,9 +156,13 @@ export async function runLive(plan: Plan, cluster: Cluster, options: LiveOptions
   } finally {
     const cleanupStart = clock();
     progress({ kind: "cleanup", elapsedMs: elapsed() });
-    removeSignals();
-    await cluster.cleanup();
-    timings.cleanupMs = clock() - cleanupStart;
+    try {
+      // A signal now still cleans up (cleanup is safe to call twice) and exits.
+      await step("cleanup", cleanupOnce);
+    } finally {
+      removeSignals();
+      timings.cleanupMs = clock() - cleanupStart;
+    }
   }
 }
 
@@ -210,12 +217,11 @@ export function clusterTransport(cluster: Cluster): Transport {
 }
 
 /** Until removed: the first Ctrl-C or SIGTERM cleans the cluster up and exits 130 / 143. */
-function cleanUpOnSignal(cluster: Cluster): () => void {
+function cleanUpOnSignal(cleanup: () => Promise<void>): () => void {
   const handlers = (["SIGINT", "SIGTERM"] as const).map((signal) => {
     const handler = () => {
       process.stderr.write(`\nnetproof: ${signal === "SIGINT" ? "interrupted" : "terminated"}; removing what this run created…\n`);
-      cluster
-        .cleanup()
+      cleanup()
         .catch((err: unknown) => process.stderr.write(`netproof: cleanup failed: ${err instanceof Error ? err.message : String(err)}\n`))
         .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
     };
