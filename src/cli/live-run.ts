@@ -225,7 +225,8 @@ function cleanUpOnSignal(cleanup: () => Promise<void>): () => void {
         .catch((err: unknown) => process.stderr.write(`netproof: cleanup failed: ${err instanceof Error ? err.message : String(err)}\n`))
         .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
     };
-    process.once(signal, handler);
+    // First in line: whatever else listens (a test lab's own handler) runs after.
+    process.prependOnceListener(signal, handler);
     return [signal, handler] as const;
   });
   return () => {

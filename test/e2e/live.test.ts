@@ -155,23 +155,26 @@ describe("live run end to end on the lab adapter", function () {
     });
   });
 
-  it("Ctrl-C in the middle of a live run: nothing is left behind, exit 130", async () => {
-    const prefix = `np-int-${process.pid % 10000}-`;
-    const fixture = fileURLToPath(new URL("./fixtures/live-until-interrupted.ts", import.meta.url));
-    const child = spawn(process.execPath, ["--import", "tsx", fixture, prefix], { stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    const probing = new Promise<void>((resolve, reject) => {
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString("utf8");
-        if (/probing, round \d+/.test(stderr)) resolve();
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    it(`${signal === "SIGINT" ? "Ctrl-C" : "SIGTERM"} in the middle of a live run: the run cleans up, nothing is left behind, exit ${code}`, async () => {
+      const prefix = `np-${signal === "SIGINT" ? "int" : "trm"}-${process.pid % 10000}-`;
+      const fixture = fileURLToPath(new URL("./fixtures/live-until-interrupted.ts", import.meta.url));
+      const child = spawn(process.execPath, ["--import", "tsx", fixture, prefix], { stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      const probing = new Promise<void>((resolve, reject) => {
+        child.stderr.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString("utf8");
+          if (/probing, round \d+/.test(stderr)) resolve();
+        });
+        child.once("exit", () => reject(new Error(`the live run ended before probing:\n${stderr}`)));
       });
-      child.once("exit", () => reject(new Error(`the live run ended before probing:\n${stderr}`)));
+      await probing;
+      expect(isClean(listLeftovers(prefix))).to.equal(false);
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+      child.kill(signal);
+      expect(await exited).to.equal(code);
+      expect(stderr).to.include("removing what this run created");
+      expect(listLeftovers(prefix)).to.deep.equal({ namespaces: [], processes: [], etcNetns: [], tempDirs: [] });
     });
-    await probing;
-    expect(isClean(listLeftovers(prefix))).to.equal(false);
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    child.kill("SIGINT");
-    expect(await exited).to.equal(130);
-    expect(listLeftovers(prefix)).to.deep.equal({ namespaces: [], processes: [], etcNetns: [], tempDirs: [] });
-  });
+  }
 });
