@@ -128,8 +128,8 @@ describe("live run end to end on the lab adapter", function () {
     it("a rule that keeps switching on and off: flaky", async () => {
       const { run } = await liveOnLab(
         "three-tier",
-        { timing: (c) => (is(c, "monitoring/prober", "shop/api", 8080) ? { flakyPeriodMs: 1_500 } : undefined) },
-        { observeMs: 6_000 },
+        { timing: (c) => (is(c, "monitoring/prober", "shop/api", 8080) ? { flakyPeriodMs: 2_000 } : undefined) },
+        { observeMs: 9_000 },
       );
       const notPass = cellsOf(run).filter((c) => c.verdict.kind !== "pass");
       expect(notPass.map((c) => [label(c), c.verdict.kind])).to.deep.equal([["initial: monitoring/prober -> shop/api:8080/TCP", "flaky"]]);
