@@ -3,7 +3,7 @@
 
 import { fileURLToPath } from "node:url";
 import path from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { UserError, formatProblem } from "../user-error.ts";
 import { scenarioCommand } from "./scenario-command.ts";
 import { schemaCommand } from "./schema-command.ts";
@@ -31,6 +31,8 @@ export function buildProgram(): Command {
     .option("--verbose", "explain every cell, not only the disagreements")
     .option("--cluster <kind>", "the cluster of a live run: kubeconfig or k3s")
     .option("--image <ref>", "the image of netproof's pods (default: netshoot pinned by digest)")
+    .option("--probe-timeout <ms>", "live runs: each probe's timeout (whole seconds, rounded up)", milliseconds, 2000)
+    .option("--observe <ms>", "live runs: watch every cell at least this long after each change", milliseconds, 5000)
     .option("--dir <dir>", "the scenario library folder", DEFAULT_SCENARIO_DIR)
     .showHelpAfterError("(run with --help for the flags)")
     .action(async (scenario: string | undefined, opts: ScenarioFlags) => {
@@ -56,6 +58,14 @@ export interface ScenarioFlags {
   readonly dir: string;
   readonly cluster?: string;
   readonly image?: string;
+  readonly probeTimeout: number;
+  readonly observe: number;
+}
+
+function milliseconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("expected a whole number of milliseconds, e.g. 2000");
+  return n;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -68,8 +68,8 @@ function liveDefaults(flags: ScenarioFlags): Omit<LiveOptions, "onProgress"> {
   return {
     runId: `np-${randomBytes(3).toString("hex")}`,
     ...(flags.image !== undefined ? { image: flags.image } : {}),
-    probe: { timeoutMs: 2_000, requiredStreak: 2 },
+    probe: { timeoutMs: Math.max(1, flags.probeTimeout), requiredStreak: 2 },
     // A CNI programs policies a moment after they are applied: watch each change this long.
-    observeMs: 5_000,
+    observeMs: flags.observe,
   };
 }
