@@ -10,16 +10,21 @@ export interface ClusterChoice {
 }
 
 export const CLUSTER_CHOICES: readonly ClusterChoice[] = [
-  { name: "kubeconfig", description: "an existing cluster, through a kubeconfig and context" },
-  { name: "k3s", description: "a throwaway k3s with a CNI, in Docker" },
+  { name: "--kubeconfig <file>", description: "an existing cluster, through a kubeconfig and context" },
+  { name: "--cluster <profile>", description: "a throwaway k3s with a CNI, in Docker (profiles in clusters/)" },
 ];
 
-/** The adapters compiled into this build, by name. */
-const AVAILABLE: Readonly<Record<string, () => Promise<Cluster>>> = {};
+export interface ClusterFlags {
+  readonly cluster?: string;
+  readonly kubeconfig?: string;
+}
 
-export async function openCluster(choice: string | undefined, scenario: string): Promise<Cluster> {
-  const open = choice !== undefined ? AVAILABLE[choice] : Object.values(AVAILABLE)[0];
-  if (open) return open();
+/**
+ * The cluster the flags ask for. No adapter is wired into this build yet (the
+ * Kubernetes adapter, and k3s bring-up through it, come next): every choice
+ * ends here with what exists and what to run instead.
+ */
+export async function openCluster(_flags: ClusterFlags, scenario: string): Promise<Cluster> {
   const known = CLUSTER_CHOICES.map((c) => `${c.name} (${c.description})`).join("; ");
   throw new UserError({
     message: `a live run needs a cluster, and this build of netproof has no cluster adapter yet: ${known} are planned`,

@@ -29,7 +29,8 @@ export function buildProgram(): Command {
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--list", "list the scenarios in the library with their descriptions")
     .option("--verbose", "explain every cell, not only the disagreements")
-    .option("--cluster <kind>", "the cluster of a live run: kubeconfig or k3s")
+    .option("--cluster <profile>", "live runs: k3s in Docker with this profile (clusters/*.yaml)")
+    .option("--kubeconfig <file>", "live runs: an existing cluster")
     .option("--image <ref>", "the image of netproof's pods (default: netshoot pinned by digest)")
     .option("--probe-timeout <ms>", "live runs: each probe's timeout (whole seconds, rounded up)", milliseconds, 2000)
     .option("--observe <ms>", "live runs: watch every cell at least this long after each change", milliseconds, 5000)
@@ -57,6 +58,7 @@ export interface ScenarioFlags {
   readonly verbose?: boolean;
   readonly dir: string;
   readonly cluster?: string;
+  readonly kubeconfig?: string;
   readonly image?: string;
   readonly probeTimeout: number;
   readonly observe: number;

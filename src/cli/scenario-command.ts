@@ -24,7 +24,7 @@ export async function scenarioCommand(name: string | undefined, flags: ScenarioF
   const file = resolveScenario(name, flags.dir);
   const plan = loadScenario(file);
   if (!flags.plan) {
-    const cluster = await openCluster(flags.cluster, name);
+    const cluster = await openCluster(flags, name);
     return liveCommand(plan, cluster, flags, liveDefaults(flags), {
       stdout: (t) => process.stdout.write(t),
       stderr: (t) => process.stderr.write(t),

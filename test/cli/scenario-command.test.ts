@@ -162,8 +162,8 @@ describe("cli: netproof scenario", function () {
     const r = await netproof("scenario", "three-tier");
     expect(r.exitCode).to.equal(2);
     expect(r.stderr).to.include("a live run needs a cluster, and this build of netproof has no cluster adapter yet");
-    expect(r.stderr).to.include("kubeconfig");
-    expect(r.stderr).to.include("k3s");
+    expect(r.stderr).to.include("--kubeconfig <file>");
+    expect(r.stderr).to.include("--cluster <profile>");
     expect(r.stderr).to.include("npm run scenario three-tier -- --plan");
     expect(r.stdout).to.equal("");
     // Bad input is still bad input before any cluster is asked for.
