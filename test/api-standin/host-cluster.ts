@@ -42,7 +42,7 @@ export class HostCluster implements Cluster {
   async exec(pod: PodRef, argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
     if (!this.objects.has(key("Pod", pod.namespace, pod.name))) throw new Error(`no pod ${pod.namespace}/${pod.name}`);
     const [file, ...args] = argv;
-    const r = await execa(file!, args, { reject: false, timeout: options.timeoutMs, stdin: "ignore" });
+    const r = await execa(file!, args, { reject: false, timeout: options.timeoutMs, stdin: "ignore", stripFinalNewline: false });
     if (r.timedOut) return { exitCode: 124, stdout: String(r.stdout), stderr: String(r.stderr) };
     if (r.exitCode === undefined) throw new Error(r.shortMessage);
     return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };

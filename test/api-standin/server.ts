@@ -298,6 +298,7 @@ export class ApiStandIn {
     const backlog = from ? this.store.since(from) : undefined;
     if (from && !backlog) throw new ApiError(410, "Expired", `too old resource version: ${from}`);
     res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked" });
+    res.flushHeaders(); // client-go starts a watch only once its headers arrive
     const send = (type: string, object: StoredObject) => res.write(`${JSON.stringify({ type, object })}\n`);
     if (backlog) for (const c of backlog) if (inScope(c.resource, c.object)) send(c.type, c.object);
     if (!from) for (const o of this.store.list(resource, namespace).filter(match)) send("ADDED", o);
