@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { execa } from "execa";
 import { startStandIn, type RunningStandIn } from "../api-standin/fixture.ts";
+import type { HostCluster } from "../api-standin/host-cluster.ts";
 
 const KUBECTL = (v: string) => `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`;
 
@@ -109,7 +110,8 @@ describe("API stand-in under kubectl", function () {
       it("needs --validate=false: the stand-in serves no OpenAPI document (a real server does)", async () => {
         const r = await kubectl(version, "apply", "--server-side", "-f", manifest);
         expect(r.exitCode).to.equal(1);
-        expect(r.stderr).to.contain("failed to download openapi");
+        // 1.27 reports the 404 of /openapi/v2 as is; 1.33 says it could not download the document.
+        expect(r.stderr).to.match(/failed to download openapi|NotFound/);
       });
 
       it("says NotFound for what is not there, as a real server does", async () => {
@@ -126,7 +128,7 @@ describe("API stand-in under kubectl", function () {
         expect(gone.stderr).to.equal('Error from server (NotFound): namespaces "x" not found');
         const pods = await kubectl(version, "get", "pods", "-A", "-o", "name");
         expect(pods.stdout).to.equal("");
-        expect(s.backing instanceof Object && (s.backing as { objects: Map<string, unknown> }).objects.size).to.equal(0);
+        expect((s.backing as unknown as HostCluster).objects.size, "the backing cluster lost the pod and namespace too").to.equal(0);
       });
     });
   }
