@@ -64,6 +64,8 @@ export class Store {
   put(resource: ResourceKind, object: Omit<StoredObject, "metadata"> & { metadata: Partial<StoredObject["metadata"]> & { name: string } }): StoredObject {
     const k = key(resource, object.metadata.namespace, object.metadata.name);
     const before = this.objects.get(k)?.object;
+    // Like a real API server, a write that changes nothing keeps the resourceVersion and sends no event.
+    if (before && sameContent(before, object)) return before;
     const stored = {
       ...object,
       metadata: {
@@ -105,6 +107,14 @@ export class Store {
     if (this.log.length > LOG_LIMIT) this.log.shift();
     for (const listener of this.listeners) listener(change);
   }
+}
+
+function sameContent(before: StoredObject, next: { metadata: object }): boolean {
+  const strip = (o: { metadata: object }) => {
+    const { uid: _u, resourceVersion: _r, creationTimestamp: _c, ...metadata } = o.metadata as Record<string, unknown>;
+    return JSON.stringify({ ...o, metadata });
+  };
+  return strip(before) === strip(next);
 }
 
 function key(resource: ResourceKind, namespace: string | undefined, name: string): string {

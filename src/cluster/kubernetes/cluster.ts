@@ -23,7 +23,7 @@ import { isCrd, waitEstablished } from "./crd.ts";
 import { execInPod } from "./exec.ts";
 import type { LoadedKubeconfig } from "./kubeconfig.ts";
 import { deleteNamespacesAndWait } from "./namespaces.ts";
-import { ObjectApi } from "./object-api.ts";
+import { ObjectApi, sendAsIs } from "./object-api.ts";
 import { describe, isOwnedBy, runSelector, withRunLabels } from "./ownership.ts";
 import { waitForPods } from "./readiness.ts";
 
@@ -64,6 +64,7 @@ export class KubernetesCluster implements Cluster {
     for (const raw of objects) {
       const object = withRunLabels(raw, this.runId);
       await this.checkMayWrite(object);
+      sendAsIs(object.apiVersion, object.kind);
       try {
         await this.objects.patch(
           object as KubernetesObject,
