@@ -39,6 +39,14 @@ export class HostCluster implements Cluster {
     return pods.map((p) => ({ ...p, ip: "127.0.0.1", node: "host" }));
   }
 
+  async serviceAddresses(services: readonly PodRef[]): Promise<{ namespace: string; name: string; clusterIp: string }[]> {
+    return services.map((r) => {
+      const ip = (this.objects.get(key("Service", r.namespace, r.name))?.spec as { clusterIP?: string } | undefined)?.clusterIP;
+      if (!ip) throw new Error(`Service ${r.namespace}/${r.name} has no ClusterIP here`);
+      return { ...r, clusterIp: ip };
+    });
+  }
+
   async exec(pod: PodRef, argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
     if (!this.objects.has(key("Pod", pod.namespace, pod.name))) throw new Error(`no pod ${pod.namespace}/${pod.name}`);
     const [file, ...args] = argv;

@@ -15,7 +15,7 @@ import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { parse as parseYaml } from "yaml";
 import type { KubeObject } from "../../src/scenario/plan.ts";
-import type { BackingCluster } from "./backing.ts";
+import { podStatusFeed, type BackingCluster, type BackingPodStatus } from "./backing.ts";
 import { handleExecUpgrade } from "./exec.ts";
 import { ApiError, badRequest, notFound, sendError, sendJson } from "./http-util.ts";
 import { apiVersionOf, ResourceTable, splitApiVersion, type ResourceKind } from "./resources.ts";
@@ -44,6 +44,7 @@ export class ApiStandIn {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly openResponses = new Set<ServerResponse>();
   private closed = false;
+  private unsubscribe?: () => void;
 
   constructor(readonly options: StandInOptions) {}
 
@@ -57,6 +58,9 @@ export class ApiStandIn {
 
   async start(port = 0): Promise<string> {
     await this.seed();
+    this.unsubscribe = podStatusFeed(this.backing)?.onPodEvent((event) => {
+      if (event.type === "changed") this.showPodStatus(event.status);
+    });
     const server = http.createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         const e = error instanceof ApiError ? error : new ApiError(500, "InternalError", String((error as Error)?.message ?? error));
@@ -109,6 +113,7 @@ export class ApiStandIn {
   /** Stops serving and waits for forwarded work to settle; the backing is the caller's to clean up. */
   async close(): Promise<void> {
     this.closed = true;
+    this.unsubscribe?.();
     for (const res of this.openResponses) res.end();
     await new Promise<void>((resolve) => {
       if (!this.server) return resolve();
@@ -361,12 +366,18 @@ export class ApiStandIn {
       const spec = { ...((object.spec as Record<string, unknown>) ?? {}) };
       const previous = (before?.spec as Record<string, unknown> | undefined)?.clusterIP;
       if (previous && spec.clusterIP && spec.clusterIP !== previous) throw new ApiError(422, "Invalid", "spec.clusterIP: Invalid value: field is immutable");
-      spec.clusterIP = spec.clusterIP ?? previous ?? this.allocateServiceIp();
-      spec.clusterIPs = [spec.clusterIP];
       spec.type = spec.type ?? "ClusterIP";
+      spec.clusterIP = spec.clusterIP ?? previous;
       object.spec = spec;
       object.status = { loadBalancer: {} };
       await this.forward(object);
+      // The backing cluster (the lab adapter) assigns ClusterIPs; one that cannot say gets one from the stand-in.
+      if (!spec.clusterIP) {
+        const ref = { namespace: object.metadata.namespace!, name: object.metadata.name };
+        const [address] = await this.backing.serviceAddresses([ref]).catch(() => []);
+        spec.clusterIP = address?.clusterIp ?? this.allocateServiceIp();
+      }
+      spec.clusterIPs = [spec.clusterIP];
       return this.store.put(resource, object);
     }
     if (kind === "/Pod") return this.admitPod(resource, object, before);
@@ -375,7 +386,7 @@ export class ApiStandIn {
     return this.store.put(resource, object);
   }
 
-  private admitPod(resource: ResourceKind, object: StoredObject, before: StoredObject | undefined): StoredObject {
+  private async admitPod(resource: ResourceKind, object: StoredObject, before: StoredObject | undefined): Promise<StoredObject> {
     const spec = object.spec as { containers?: { name: string; image?: string }[]; nodeName?: string; nodeSelector?: Record<string, string> } | undefined;
     if (!spec?.containers?.length) throw new ApiError(422, "Invalid", `Pod "${object.metadata.name}" is invalid: spec.containers: Required value`);
     if (before) {
@@ -386,6 +397,8 @@ export class ApiStandIn {
       }
       object.spec = before.spec;
       object.status = before.status;
+      // Labels change on a live pod (Services and policies follow them), so the backing hears of it.
+      if (JSON.stringify(before.metadata.labels ?? {}) !== JSON.stringify(object.metadata.labels ?? {})) await this.forward(object);
       return this.store.put(resource, object);
     }
     const node = this.store.get(this.kind("", "v1", "nodes"), undefined, this.nodeName)!;
@@ -435,6 +448,13 @@ export class ApiStandIn {
     const containers = (pod.spec as { containers: { name: string; image?: string }[] }).containers;
     try {
       await this.backing.apply([toKube(pod)]);
+      const feed = podStatusFeed(this.backing);
+      if (feed) {
+        // Changes arrive as events; the status right after apply may predate the subscription's first event.
+        const status = feed.podStatus(ref);
+        if (status) this.showPodStatus(status);
+        return;
+      }
       const [ready] = await this.backing.waitForPods([ref], { timeoutMs: this.options.podReadyTimeoutMs ?? 120_000 });
       const current = this.store.get(resource, ref.namespace, ref.name);
       if (!ready || this.closed || !current || current.metadata.uid !== pod.metadata.uid || current.metadata.deletionTimestamp) return;
@@ -456,6 +476,45 @@ export class ApiStandIn {
       });
       this.event(current, "Warning", "Failed", message);
     }
+  }
+
+  /** The backing's view of a pod, written the way kubelet writes a pod's status. */
+  private showPodStatus(status: BackingPodStatus): void {
+    if (this.closed) return;
+    const resource = this.kind("", "v1", "pods");
+    const current = this.store.get(resource, status.namespace, status.name);
+    if (!current || current.metadata.deletionTimestamp) return;
+    const containers = (current.spec as { containers: { name: string; image?: string }[] }).containers;
+    const spec = { ...(current.spec as object), nodeName: status.node || this.nodeName };
+    if (status.ready && status.phase === "Running") {
+      this.store.put(resource, { ...current, spec, status: runningStatus(status.ip, containers) });
+      return;
+    }
+    const ended = status.phase === "Failed" || status.phase === "Succeeded";
+    const previous = current.status as { phase?: string; message?: string } | undefined;
+    this.store.put(resource, {
+      ...current,
+      spec,
+      status: {
+        phase: status.phase,
+        ...(status.ip ? { podIP: status.ip, podIPs: [{ ip: status.ip }] } : {}),
+        ...(status.message ? { message: status.message } : {}),
+        conditions: [
+          { type: "PodScheduled", status: "True" },
+          { type: "Ready", status: "False", reason: ended ? "PodCompleted" : "ContainersNotReady", ...(status.message ? { message: status.message } : {}) },
+        ],
+        containerStatuses: containers.map((c) => ({
+          name: c.name,
+          image: c.image,
+          ready: false,
+          restartCount: 0,
+          state: ended
+            ? { terminated: { reason: status.phase === "Failed" ? "Error" : "Completed", message: status.message } }
+            : { waiting: { reason: "ContainerCreating" } },
+        })),
+      },
+    });
+    if (status.phase === "Failed" && previous?.phase !== "Failed") this.event(current, "Warning", "Failed", status.message);
   }
 
   private admitCrd(resource: ResourceKind, object: StoredObject): StoredObject {

@@ -16,6 +16,8 @@ import type {
   ObjectRef,
   PodRef,
   ReadyPod,
+  ServiceAddress,
+  ServiceRef,
   WaitOptions,
 } from "../port.ts";
 import { apiFailure, isNotFound } from "./api-error.ts";
@@ -104,6 +106,20 @@ export class KubernetesCluster implements Cluster {
 
   waitForPods(pods: readonly PodRef[], options: WaitOptions): Promise<ReadyPod[]> {
     return waitForPods(this.core, pods, options);
+  }
+
+  async serviceAddresses(services: readonly ServiceRef[]): Promise<ServiceAddress[]> {
+    const out: ServiceAddress[] = [];
+    for (const ref of services) {
+      const service = await this.core.readNamespacedService({ namespace: ref.namespace, name: ref.name }).catch((error: unknown) => {
+        const why = isNotFound(error) ? "does not exist" : apiFailure(error).message;
+        throw new Error(`Service ${ref.namespace}/${ref.name} ${why}`);
+      });
+      const clusterIp = service.spec?.clusterIP;
+      if (!clusterIp || clusterIp === "None") throw new Error(`Service ${ref.namespace}/${ref.name} has no ClusterIP (headless)`);
+      out.push({ namespace: ref.namespace, name: ref.name, clusterIp });
+    }
+    return out;
   }
 
   async exec(pod: PodRef, argv: readonly string[], options: ExecOptions): Promise<ExecResult> {

@@ -40,11 +40,11 @@ export async function waitForPods(core: CoreV1Api, pods: readonly PodRef[], opti
       if (up) ready.push(up);
       else if (pod && isHopeless(pod)) hopeless.push(await diagnose(core, ref, pod));
     }
-    if (ready.length === pods.length) return ready;
-    if (hopeless.length) throw new PodsNotReady(hopeless);
     const progress = `${ready.length}/${pods.length} pods ready`;
     if (progress !== lastProgress) options.onProgress?.(progress);
     lastProgress = progress;
+    if (ready.length === pods.length) return ready;
+    if (hopeless.length) throw new PodsNotReady(hopeless);
     if (Date.now() >= deadline) {
       const problems: string[] = [];
       for (const ref of pods) {
@@ -69,7 +69,8 @@ function readyPod(ref: PodRef, pod: V1Pod): ReadyPod | undefined {
 function isHopeless(pod: V1Pod): boolean {
   const phase = pod.status?.phase;
   if (phase === "Failed" || phase === "Succeeded") return true;
-  return containerStatuses(pod).some((c) => HOPELESS.has(c.state?.waiting?.reason ?? ""));
+  // netproof's pods are long-running servers and clients: one that crash-loops will not settle.
+  return containerStatuses(pod).some((c) => HOPELESS.has(c.state?.waiting?.reason ?? "") || (c.state?.waiting?.reason === "CrashLoopBackOff" && c.lastState?.terminated));
 }
 
 function containerStatuses(pod: V1Pod) {
