@@ -1,39 +1,48 @@
-// `npm run lab-cluster -- --kubeconfig FILE [--enforce-as-predicted]`: serves
-// the API stand-in until Ctrl-C or SIGTERM, with its kubeconfig in FILE once
-// it serves; removes the file and what it created when it stops.
+// `npm run lab-cluster -- --kubeconfig FILE [--enforce-as-predicted]` (as
+// root): the API stand-in with its pods on the lab adapter, serving until
+// Ctrl-C or SIGTERM, its kubeconfig in FILE once it serves. When it stops it
+// removes the file, the lab and everything in it.
 import { rmSync, writeFileSync } from "node:fs";
 import { Command } from "commander";
-import { HostCluster } from "./host-cluster.ts";
+import { LabCluster } from "../cluster/lab-adapter.ts";
+import { labProblems } from "../lab/preflight.ts";
 import { ApiStandIn } from "./server.ts";
 
 const program = new Command("lab-cluster")
   .requiredOption("--kubeconfig <file>", "where to write the stand-in's kubeconfig")
   .option("--port <port>", "port to listen on (default: any free one)", "0")
-  .option("--enforce-as-predicted", "deny what the oracle denies (needs the lab adapter; not available yet)")
+  .option("--enforce-as-predicted", "deny what the oracle denies (a conformant CNI); by default nothing is enforced, like flannel")
   .parse();
 const opts = program.opts<{ kubeconfig: string; port: string; enforceAsPredicted?: boolean }>();
 
-if (opts.enforceAsPredicted) {
-  console.error("lab-cluster: --enforce-as-predicted needs the lab adapter as backing, which this build does not have yet");
+const problems = labProblems();
+if (problems.length) {
+  console.error(`lab-cluster: the network lab cannot run here:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   process.exit(2);
 }
 
-// Until the lab adapter is merged, pods are records whose exec runs on this host.
-const backing = new HostCluster();
-const standIn = new ApiStandIn({ backing });
-const url = await standIn.start(Number(opts.port));
-writeFileSync(opts.kubeconfig, standIn.kubeconfig(), { mode: 0o600 });
-console.log(`lab-cluster: serving ${url}; kubeconfig in ${opts.kubeconfig} (context lab). Ctrl-C stops it.`);
-
+const lab = await LabCluster.start();
+let standIn: ApiStandIn | undefined;
 let stopping = false;
-async function stop(signal: string): Promise<void> {
+async function stop(why: string, code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log(`lab-cluster: ${signal}, stopping`);
-  await standIn.close();
-  await backing.cleanup();
+  console.log(`lab-cluster: ${why}, stopping`);
+  await standIn?.close().catch(() => undefined);
+  await lab.cleanup();
   rmSync(opts.kubeconfig, { force: true });
-  process.exit(0);
+  process.exit(code);
 }
-process.on("SIGINT", () => void stop("SIGINT"));
-process.on("SIGTERM", () => void stop("SIGTERM"));
+process.on("SIGINT", () => void stop("SIGINT", 0));
+process.on("SIGTERM", () => void stop("SIGTERM", 0));
+
+try {
+  standIn = new ApiStandIn({ backing: lab, enforceAsPredicted: opts.enforceAsPredicted ? lab : undefined });
+  const url = await standIn.start(Number(opts.port));
+  writeFileSync(opts.kubeconfig, standIn.kubeconfig(), { mode: 0o600 });
+  const policy = opts.enforceAsPredicted ? "denies what the oracle denies" : "enforces no NetworkPolicy";
+  console.log(`lab-cluster: serving ${url} (${policy}); kubeconfig in ${opts.kubeconfig}, context lab. Ctrl-C stops it.`);
+} catch (error) {
+  console.error(`lab-cluster: ${(error as Error).message}`);
+  await stop("start failed", 1);
+}

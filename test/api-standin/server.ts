@@ -15,6 +15,7 @@ import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { parse as parseYaml } from "yaml";
 import type { KubeObject } from "../../src/scenario/plan.ts";
+import { PredictedEnforcer, type FaultSink } from "./enforcer.ts";
 import { podStatusFeed, type BackingCluster, type BackingPodStatus } from "./backing.ts";
 import { handleExecUpgrade } from "./exec.ts";
 import { ApiError, badRequest, notFound, sendError, sendJson } from "./http-util.ts";
@@ -31,6 +32,8 @@ export interface StandInOptions {
   /** The node the stand-in schedules on until the backing names one. */
   readonly nodeName?: string;
   readonly podReadyTimeoutMs?: number;
+  /** Deny what the oracle denies, by setting these faults (the lab adapter's setFaults); absent = enforce nothing, like flannel. */
+  readonly enforceAsPredicted?: FaultSink;
 }
 
 type Body = Record<string, unknown> & { metadata?: Record<string, unknown> };
@@ -45,8 +48,18 @@ export class ApiStandIn {
   private readonly openResponses = new Set<ServerResponse>();
   private closed = false;
   private unsubscribe?: () => void;
+  readonly enforcer?: PredictedEnforcer;
 
-  constructor(readonly options: StandInOptions) {}
+  constructor(readonly options: StandInOptions) {
+    if (options.enforceAsPredicted) {
+      const enforcer = new PredictedEnforcer(this.store, this.resources, options.enforceAsPredicted);
+      this.enforcer = enforcer;
+      const watched = new Set(["/pods", "/namespaces", "networking.k8s.io/networkpolicies"]);
+      this.store.subscribe((c) => {
+        if (watched.has(`${c.resource.group}/${c.resource.plural}`)) enforcer.changed();
+      });
+    }
+  }
 
   get backing(): BackingCluster {
     return this.options.backing;
@@ -121,6 +134,7 @@ export class ApiStandIn {
       this.server.closeAllConnections();
     });
     await Promise.allSettled([...this.pending]);
+    await this.enforcer?.settled();
   }
 
   /** Namespaces, pods and the like that users created (not kube-system and default). */
@@ -180,7 +194,10 @@ export class ApiStandIn {
         apiVersion: "v1",
         kind: "Pod",
         metadata: { name: info.dns.pod.name, namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
-        spec: { nodeName: info.dns.pod.node, containers: [{ name: "coredns", image: "coredns" }] },
+        spec: {
+          nodeName: info.dns.pod.node,
+          containers: [{ name: "coredns", image: "coredns", ports: [{ name: "dns", containerPort: 53, protocol: "UDP" }, { name: "dns-tcp", containerPort: 53, protocol: "TCP" }] }],
+        },
         status: runningStatus(info.dns.pod.ip, [{ name: "coredns", image: "coredns" }]),
       });
     }
