@@ -21,28 +21,19 @@ if (problems.length) {
   process.exit(2);
 }
 
+// The lab's registry handles Ctrl-C and SIGTERM: it removes the lab
+// synchronously and exits (130/143). The kubeconfig goes in the exit handler.
 const lab = await LabCluster.start();
-let standIn: ApiStandIn | undefined;
-let stopping = false;
-async function stop(why: string, code: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  console.log(`lab-cluster: ${why}, stopping`);
-  await standIn?.close().catch(() => undefined);
-  await lab.cleanup();
-  rmSync(opts.kubeconfig, { force: true });
-  process.exit(code);
-}
-process.on("SIGINT", () => void stop("SIGINT", 0));
-process.on("SIGTERM", () => void stop("SIGTERM", 0));
+process.on("exit", () => rmSync(opts.kubeconfig, { force: true }));
 
 try {
-  standIn = new ApiStandIn({ backing: lab, enforceAsPredicted: opts.enforceAsPredicted ? lab : undefined });
+  const standIn = new ApiStandIn({ backing: lab, enforceAsPredicted: opts.enforceAsPredicted ? lab : undefined });
   const url = await standIn.start(Number(opts.port));
   writeFileSync(opts.kubeconfig, standIn.kubeconfig(), { mode: 0o600 });
   const policy = opts.enforceAsPredicted ? "denies what the oracle denies" : "enforces no NetworkPolicy";
-  console.log(`lab-cluster: serving ${url} (${policy}); kubeconfig in ${opts.kubeconfig}, context lab. Ctrl-C stops it.`);
+  console.log(`lab-cluster: serving ${url} (${policy}); kubeconfig in ${opts.kubeconfig}, context lab; lab ${lab.prefix}*. Ctrl-C stops it.`);
 } catch (error) {
   console.error(`lab-cluster: ${(error as Error).message}`);
-  await stop("start failed", 1);
+  await lab.cleanup();
+  process.exit(1);
 }

@@ -52,7 +52,9 @@ export class Store {
         out.push(object);
       }
     }
-    return out.sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
+    // A real API server lists in storage key order: by namespace, then name.
+    const order = (o: StoredObject) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+    return out.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   }
 
   /** Every namespaced object in a namespace, of every kind. */
