@@ -80,8 +80,8 @@ for (const enforce of [false, true]) {
         await eventually(async () => expect(await connects()).to.equal(false), 10_000);
         // Every pod the oracle knows is denied, the cluster DNS pod too.
         expect(s.standIn.enforcer!.faults()).to.deep.equal([
-          { from: "kube-system/coredns", to: `${NS}/server`, port: 8080, protocol: "tcp", action: "drop" },
           { from: `${NS}/client`, to: `${NS}/server`, port: 8080, protocol: "tcp", action: "drop" },
+          { from: "kube-system/coredns", to: `${NS}/server`, port: 8080, protocol: "tcp", action: "drop" },
         ]);
         await cluster.delete([policyRef]);
         await eventually(async () => expect(await connects()).to.equal(true), 10_000);
