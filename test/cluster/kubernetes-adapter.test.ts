@@ -2,6 +2,7 @@
 // stand-in (real HTTP, real exec websocket). Pods here run on HostCluster:
 // exec runs the argv on this machine.
 import http from "node:http";
+import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -73,6 +74,23 @@ describe("Kubernetes adapter over the API stand-in", function () {
       expect(down).to.be.instanceOf(UserError);
       expect(down.message).to.contain(`${dead}: cannot reach the API server of context "lab" (server http://127.0.0.1:${port}): connect ECONNREFUSED`);
       expect(down.stack ?? "").to.not.be.undefined;
+
+      const held = new Set<net.Socket>();
+      const silent = net.createServer((socket) => void held.add(socket)); // accepts, never answers: a server that hangs
+      await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+      const hanging = join(s.dir, "hanging");
+      const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      writeFileSync(hanging, s.standIn.kubeconfig().replace(s.standIn.url, silentUrl));
+      try {
+        const hung = await rejection(connectKubeconfig({ file: hanging, runId: "x", connectTimeoutMs: 500 }));
+        expect(hung.message).to.equal(
+          `${hanging}: cannot reach the API server of context "lab" (server ${silentUrl}): no answer within 500 ms\n` +
+            "  hint: check that the cluster is running and that the kubeconfig's server address is reachable from here",
+        );
+      } finally {
+        for (const socket of held) socket.destroy();
+        await new Promise((r) => silent.close(r));
+      }
 
       const wrong = join(s.dir, "wrong-token");
       writeFileSync(wrong, s.standIn.kubeconfig().replace(s.standIn.token, "not-the-token"));

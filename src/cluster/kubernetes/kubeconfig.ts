@@ -84,7 +84,7 @@ export async function checkServer(loaded: LoadedKubeconfig, timeoutMs = 5000): P
       response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
       response.on("error", reject);
     });
-    request.on("timeout", () => request.destroy(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`)));
+    request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`)));
     request.on("error", reject);
     request.end();
   }).catch((error: unknown) => {
