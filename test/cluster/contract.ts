@@ -202,7 +202,19 @@ export function clusterContract(name: string, makeCluster: (run: string) => Prom
         apiVersion: "v1",
         kind: "Pod",
         metadata: { name: "crash", namespace: ns, labels: owned },
-        spec: { restartPolicy: "Never", containers: [{ name: "main", image, command: ["sh", "-c", "echo cannot-start >&2; exit 3"] }] },
+        spec: {
+          restartPolicy: "Never",
+          // A readiness probe, as netproof's pods have: without one a pod is Ready while it runs, however briefly.
+          containers: [
+            {
+              name: "main",
+              image,
+              command: ["sh", "-c", "echo cannot-start >&2; exit 3"],
+              ports: [{ containerPort: 8080 }],
+              readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
+            },
+          ],
+        },
       };
       await cluster.apply([crash]);
       const waited = cluster.waitForPods([{ namespace: ns, name: "crash" }], { timeoutMs: 10 * 60_000 });

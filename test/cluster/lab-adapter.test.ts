@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { KubeObject } from "../../src/scenario/plan.ts";
 import type { PodRef } from "../../src/cluster/port.ts";
+import { runProbes } from "../../src/probe/engine.ts";
 import { serverArgv } from "../../src/probe/servers.ts";
 import { listLeftovers } from "../lab/leftovers.ts";
 import { assertLabUsable } from "../lab/preflight.ts";
@@ -190,6 +191,9 @@ describe("lab adapter: what only the lab does", function () {
     stop();
     const kinds = events.map((e) => (e.type === "deleted" ? `deleted ${e.uid === before.uid ? "old" : "?"}` : `${e.status.uid === before.uid ? "old" : "new"} ${e.status.phase} ${e.status.ready}`));
     expect(kinds).to.include.members(["old Running true", "deleted old", "new Running false", "new Running true"]);
+    // Back to the pod the other tests expect.
+    await cluster.apply([serverPod("web", { app: "web" })]);
+    await cluster.waitForPods([web], { timeoutMs: 10_000 });
   });
 
   it("reaches a pod through its own Service (hairpin), and refuses a Service with no ready pod", async () => {
@@ -220,8 +224,24 @@ describe("lab adapter: what only the lab does", function () {
     expect(await cluster.created()).to.deep.equal(before);
   });
 
+  it("gives a pod its env, with the downward API fields a renderer uses", async () => {
+    const env = [
+      { name: "GREETING", value: "a b $(c)" },
+      { name: "MY_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+      { name: "MY_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+    ];
+    const script = 'printf "%s|%s|%s\\n" "$GREETING" "$MY_IP" "$MY_NAME" >&2; sleep 86400';
+    await cluster.apply([{ ...idlePod("env"), spec: { containers: [{ name: "main", command: ["sh", "-c", script], env }] } }]);
+    const [pod] = await cluster.waitForPods([{ namespace: NS, name: "env" }], { timeoutMs: 10_000 });
+    await eventually(async () => expect(cluster.lab.diagnostics()).to.include(`pod shop/env: a b $(c)|${pod!.ip}|env`), 5_000);
+    let error: unknown;
+    const secret = [{ name: "X", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }];
+    await cluster.apply([{ ...idlePod("secret"), spec: { containers: [{ name: "main", command: ["true"], env: secret }] } }]).catch((err: unknown) => (error = err));
+    expect(String(error)).to.include("Pod shop/secret: spec.containers[0].env[0].valueFrom: the lab supports value, or fieldRef to metadata.name");
+  });
+
   it("reports a failed pod's exit code and the tail of its stderr", async () => {
-    await cluster.apply([{ ...idlePod("crash"), spec: { containers: [{ name: "main", command: ["sh", "-c", "echo first >&2; echo 'no such config: /etc/x' >&2; exit 4"] }] } }]);
+    await cluster.apply([{ ...idlePod("crash"), spec: { containers: [{ name: "main", command: ["sh", "-c", "echo first >&2; echo 'no such config: /etc/x' >&2; exit 4"], ports: [{ containerPort: 80 }], readinessProbe: { tcpSocket: { port: 80 } } }] } }]);
     let error: unknown;
     await cluster.waitForPods([{ namespace: NS, name: "crash" }], { timeoutMs: 20_000 }).catch((err: unknown) => (error = err));
     expect(String(error)).to.include("pod shop/crash failed: its command exited with code 4: first\nno such config: /etc/x");
@@ -229,11 +249,51 @@ describe("lab adapter: what only the lab does", function () {
 
   it("says why pods are not ready when waiting times out", async () => {
     await cluster.apply([{ ...idlePod("deaf"), spec: { containers: [{ name: "main", command: ["sleep", "86400"], ports: [{ containerPort: 9999 }] }] } }]);
+    await eventually(async () => expect(cluster.podStatus({ namespace: NS, name: "deaf" })?.message).to.equal("not listening on tcp:9999"), 10_000);
     let error: unknown;
     await cluster
-      .waitForPods([{ namespace: NS, name: "deaf" }, { namespace: NS, name: "absent" }], { timeoutMs: 800 })
+      .waitForPods([{ namespace: NS, name: "deaf" }, { namespace: NS, name: "absent" }], { timeoutMs: 300 })
       .catch((err: unknown) => (error = err));
-    expect(String(error)).to.include("pods not ready after 800 ms: shop/deaf (not listening on tcp:9999), shop/absent (no such pod)");
+    expect(String(error)).to.include("pods not ready after 300 ms: shop/deaf (not listening on tcp:9999), shop/absent (no such pod)");
+  });
+
+  it("is the probe engine's Transport: pod IPs, ClusterIPs, Service names and externals, faults seen as a CNI's", async () => {
+    const [svc] = await cluster.serviceAddresses([{ namespace: NS, name: "web" }]);
+    const web = cluster.podStatus({ namespace: NS, name: "web" })!;
+    await cluster.provideExternals([{ address: "203.0.113.9", ports: [{ port: 443, protocol: "TCP" }], identity: "bank" }]);
+    await cluster.addFault({ from: "shop/other", to: "shop/web", port: 80, action: "drop" });
+    const transport = {
+      exec: (client: string, argv: readonly string[], options: { readonly timeoutMs: number }) => {
+        const [namespace = "", name = ""] = client.split("/");
+        return cluster.exec({ namespace, name }, argv, options);
+      },
+    };
+    const probes = [
+      { id: "pod", kind: "tcp" as const, host: web.ip, port: 80, expectIdentity: web.namespace + "/" + web.name },
+      { id: "svc", kind: "tcp" as const, host: svc!.clusterIp, port: 8080 },
+      { id: "name", kind: "http" as const, host: "web.shop.svc.cluster.local", port: 8080, method: "GET", path: "/status/204" },
+      { id: "dns", kind: "dns" as const, name: "web.shop.svc.cluster.local" },
+      { id: "nx", kind: "dns" as const, name: "nope.shop.svc.cluster.local" },
+      { id: "ext", kind: "tcp" as const, host: "203.0.113.9", port: 443, expectIdentity: "bank" },
+    ];
+    const run = await runProbes(
+      [
+        { client: "shop/client", probes },
+        { client: "shop/other", probes: [{ id: "pod", kind: "tcp" as const, host: web.ip, port: 80 }] },
+      ],
+      transport,
+      { timeoutMs: 2_000, maxRounds: 3 },
+    );
+    const seen = run.outcomes.map((o) => `${o.client} ${o.spec.id} ${o.final.kind}${o.final.kind === "http" ? ` ${o.final.status}` : ""}`);
+    expect(seen).to.deep.equal([
+      "shop/client pod connected",
+      "shop/client svc connected",
+      "shop/client name http 204",
+      "shop/client dns connected",
+      "shop/client nx dns-error",
+      "shop/client ext connected",
+      "shop/other pod timeout",
+    ]);
   });
 
   it("deletes a namespace with everything in it", async () => {
@@ -244,5 +304,34 @@ describe("lab adapter: what only the lab does", function () {
     expect(cluster.podStatus({ namespace: "gone", name: "x" })).to.equal(undefined);
     expect(cluster.lab.hasHost(host)).to.equal(false);
     expect((await cluster.created()).filter((r) => r.namespace === "gone" || r.name === "gone")).to.deep.equal([]);
+  });
+});
+
+describe("lab adapter: cleanup in the middle of things", function () {
+  this.timeout(30_000);
+  before(assertLabUsable);
+
+  it("cleans up while an apply is still creating pods, and leaves nothing", async () => {
+    const cluster = await LabCluster.start();
+    const pods = Array.from({ length: 6 }, (_, i) => serverPod(`s${i}`, { app: "s" }));
+    const applying = cluster.apply([namespace(), ...pods, webService]);
+    await new Promise((resolve) => setImmediate(resolve));
+    await cluster.cleanup();
+    const outcome = await applying.then(
+      () => "applied",
+      (err: unknown) => String(err),
+    );
+    expect(outcome).to.match(/applied|destroyed|cleaned up/);
+    expect(await residueOf(cluster.prefix)).to.deep.equal([]);
+    let error: unknown;
+    await cluster.apply([namespace()]).catch((err: unknown) => (error = err));
+    expect(String(error)).to.include("cleaned up");
+  });
+
+  it("leaves nothing when it cannot start", async () => {
+    let error: unknown;
+    await LabCluster.start({ prefix: "NOT-valid" }).catch((err: unknown) => (error = err));
+    expect(String(error)).to.include("must be short lower-case");
+    expect(await residueOf("NOT-valid")).to.deep.equal([]);
   });
 });

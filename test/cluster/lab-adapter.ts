@@ -40,6 +40,7 @@ import {
   refOf,
   resolvePort,
   serviceShape,
+  type FieldPath,
   type PodShape,
   type ServiceShape,
 } from "./lab-objects.ts";
@@ -138,6 +139,7 @@ export class LabCluster implements Cluster {
   private faults = new Map<number, TimedFault>();
   private nextFaultId = 1;
   private faultTimer: NodeJS.Timeout | undefined;
+  private faultRun: Promise<void> = Promise.resolve();
   private hostSeq = 0;
   private serviceSeq = 10;
   private queue: Promise<unknown> = Promise.resolve();
@@ -546,7 +548,16 @@ export class LabCluster implements Cluster {
 
   private startPod(state: PodState): void {
     const argv = state.shape.argv ?? ["sleep", "infinity"];
-    const proc = this.lab.spawnIn(state.host, `pod ${state.key}`, argv, { ...state.shape.env, HOSTNAME: state.ref.name });
+    const fields: Record<FieldPath, string> = {
+      "metadata.name": state.ref.name,
+      "metadata.namespace": state.ref.namespace,
+      "metadata.uid": state.uid,
+      "spec.nodeName": LAB_NODE,
+      "status.podIP": state.ip,
+      "status.hostIP": this.lab.gateway,
+    };
+    const env = Object.fromEntries(state.shape.env.map((e) => [e.name, "value" in e ? e.value : fields[e.fieldPath]]));
+    const proc = this.lab.spawnIn(state.host, `pod ${state.key}`, argv, { HOSTNAME: state.ref.name, ...env });
     state.process = proc;
     state.phase = "Running";
     state.message = "waiting for readiness";
@@ -679,8 +690,14 @@ export class LabCluster implements Cluster {
       .sort((a, b) => (a.ip < b.ip ? -1 : 1));
   }
 
-  /** Puts the faults in force now into the lab, and schedules the next timed switch. */
-  private async applyFaults(): Promise<void> {
+  /** Puts the faults in force now into the lab, and schedules the next timed switch; one at a time. */
+  private applyFaults(): Promise<void> {
+    const next = this.faultRun.then(() => this.applyFaultsNow());
+    this.faultRun = next.catch(() => undefined);
+    return next;
+  }
+
+  private async applyFaultsNow(): Promise<void> {
     if (this.closed) return;
     if (this.faultTimer !== undefined) clearTimeout(this.faultTimer);
     this.faultTimer = undefined;
@@ -728,7 +745,13 @@ export class LabCluster implements Cluster {
   }
 
   private emitApplied(event: AppliedEvent): void {
-    for (const listener of [...this.appliedListeners]) listener(event);
+    for (const listener of [...this.appliedListeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure is its own.
+      }
+    }
   }
 }
 

@@ -69,6 +69,12 @@ export interface ContainerPort {
   readonly protocol: Protocol;
 }
 
+/** The downward API fields a pod's env can name on the lab. */
+export const FIELD_PATHS = ["metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "status.podIP", "status.hostIP"] as const;
+export type FieldPath = (typeof FIELD_PATHS)[number];
+
+export type EnvVar = { readonly name: string; readonly value: string } | { readonly name: string; readonly fieldPath: FieldPath };
+
 export type Readiness =
   | { readonly kind: "exec"; readonly argv: readonly string[]; readonly timeoutMs: number }
   | { readonly kind: "tcp"; readonly port: number }
@@ -78,7 +84,7 @@ export interface PodShape {
   readonly container: string;
   /** command + args; absent: the pod runs nothing (an idle namespace). */
   readonly argv?: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
+  readonly env: readonly EnvVar[];
   readonly ports: readonly ContainerPort[];
   readonly readiness?: Readiness;
   readonly initialDelayMs: number;
@@ -98,12 +104,16 @@ export function podShape(object: KubeObject, where: string): PodShape {
     throw new LabObjectError(`${at}.command: the lab has no images and so no entrypoint; give the command, not only args`);
   }
   const ports = (optionalArray(c["ports"], `${at}.ports`) ?? []).map((p, i) => containerPort(p, `${at}.ports[${i}]`));
-  const env: Record<string, string> = {};
-  (optionalArray(c["env"], `${at}.env`) ?? []).forEach((e, i) => {
+  const env = (optionalArray(c["env"], `${at}.env`) ?? []).map((e, i): EnvVar => {
     const entry = mapping(e, `${at}.env[${i}]`);
     if (typeof entry["name"] !== "string") throw new LabObjectError(`${at}.env[${i}].name must be a string`);
-    if (entry["valueFrom"] !== undefined) throw new LabObjectError(`${at}.env[${i}].valueFrom: the lab supports only value`);
-    env[entry["name"]] = typeof entry["value"] === "string" ? entry["value"] : "";
+    if (entry["valueFrom"] === undefined) return { name: entry["name"], value: typeof entry["value"] === "string" ? entry["value"] : "" };
+    const from = mapping(entry["valueFrom"], `${at}.env[${i}].valueFrom`);
+    const path = from["fieldRef"] === undefined ? undefined : mapping(from["fieldRef"], `${at}.env[${i}].valueFrom.fieldRef`)["fieldPath"];
+    if (typeof path !== "string" || !(FIELD_PATHS as readonly string[]).includes(path)) {
+      throw new LabObjectError(`${at}.env[${i}].valueFrom: the lab supports value, or fieldRef to ${FIELD_PATHS.join(", ")}`);
+    }
+    return { name: entry["name"], fieldPath: path as FieldPath };
   });
   const probe = c["readinessProbe"] === undefined ? undefined : mapping(c["readinessProbe"], `${at}.readinessProbe`);
   return {

@@ -15,8 +15,8 @@ interface Holder {
 }
 
 /** Starts a process that holds a lab, and resolves once it says `ready <prefix>`. */
-async function hold(argv: readonly string[]): Promise<Holder> {
-  const child = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"] });
+async function hold(argv: readonly string[], file = process.execPath): Promise<Holder> {
+  const child = spawn(file, argv, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   let stdout = "";
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -77,20 +77,13 @@ describe("lab hygiene: leftovers of dead runs, SIGTERM", function () {
     }
   });
 
-  it("stops the whole mocha run on SIGTERM to the mocha process, and removes its labs", async () => {
-    const mocha = fileURLToPath(new URL("../../node_modules/mocha/bin/mocha.js", import.meta.url));
-    const holder = await hold([
-      mocha,
-      "--no-config",
-      "--node-option",
-      "import=tsx",
-      "--require",
-      fixture("../stop-with-parent.ts"),
-      fixture("hold-lab-suite.ts"),
-    ]);
-    // The tests run in a child of bin/mocha.js; the lab prefix carries that child's pid.
+  const mocha = fileURLToPath(new URL("../../node_modules/mocha/bin/mocha.js", import.meta.url));
+  const mochaArgv = [mocha, "--no-config", "--node-option", "import=tsx", "--require", fixture("../stop-with-parent.ts"), fixture("hold-lab-suite.ts")];
+
+  /** SIGTERM to `top`; then the test process (whose pid the lab prefix carries) must stop and leave nothing. */
+  async function expectStopsOnSigterm(holder: Holder): Promise<void> {
     const testProcess = Number(/^np-(\d+)-/.exec(holder.prefix)?.[1]);
-    expect(testProcess).to.not.equal(holder.child.pid);
+    expect(testProcess, "the tests run in a child of bin/mocha.js").to.not.equal(holder.child.pid);
     try {
       holder.child.kill("SIGTERM");
       await holder.exited;
@@ -99,5 +92,14 @@ describe("lab hygiene: leftovers of dead runs, SIGTERM", function () {
     } finally {
       if (isAlive(testProcess)) process.kill(testProcess, "SIGKILL");
     }
+  }
+
+  it("stops the whole mocha run on SIGTERM to the mocha process, and removes its labs", async () => {
+    await expectStopsOnSigterm(await hold(mochaArgv));
+  });
+
+  it("stops it too on SIGTERM to the shell that runs mocha (as npm test does), which does not pass it on", async () => {
+    // `sh -c` waits for mocha and then runs one more command, as `npm run typecheck && mocha` does.
+    await expectStopsOnSigterm(await hold(["-c", '"$0" "$@"; echo finished', process.execPath, ...mochaArgv], "sh"));
   });
 });

@@ -119,6 +119,10 @@ export class Lab {
   private nextPod = FIRST_POD;
   private nextLink = 0;
   private destroyed = false;
+  /** Set by destroy(): operations in flight stop at their next step. */
+  private closing = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private faultWrites: Promise<void> = Promise.resolve();
 
   private constructor(spec: LabSpec) {
     this.prefix = spec.prefix ?? `np-${process.pid}-${randomBytes(2).toString("hex")}-`;
@@ -190,17 +194,20 @@ export class Lab {
     const added = this.planHosts(pods, externals, true);
     if (added.length === 0) return;
     added.forEach((h) => this.hosts.set(h.name, h));
-    try {
-      await this.attach(added);
-      for (const h of added) {
-        if (h.ports.length > 0) this.startChild(`server ${h.name}`, h.name, h.ns, serverArgv(h.identity, h.ports));
+    await this.track(async () => {
+      try {
+        await this.attach(added);
+        this.assertAlive();
+        for (const h of added) {
+          if (h.ports.length > 0) this.startChild(`server ${h.name}`, h.name, h.ns, serverArgv(h.identity, h.ports));
+        }
+        await this.reloadDns();
+        await this.waitReady(added.filter((h) => h.ports.length > 0));
+      } catch (err) {
+        for (const h of added) await this.removeHost(h.name).catch(() => undefined);
+        throw err;
       }
-      await this.reloadDns();
-      await this.waitReady(added.filter((h) => h.ports.length > 0));
-    } catch (err) {
-      for (const h of added) await this.removeHost(h.name).catch(() => undefined);
-      throw err;
-    }
+    });
   }
 
   /** Removes a host with its processes, link, DNS name and the faults that name it. */
@@ -278,6 +285,10 @@ export class Lab {
 
   /** Safe to call twice, and after a failed create. */
   async destroy(): Promise<void> {
+    // Let commands in flight finish first: an `ip netns add` still running
+    // after the sweep would leave a namespace behind.
+    this.closing = true;
+    await Promise.allSettled([...this.inFlight, this.faultWrites]);
     this.destroySync();
   }
 
@@ -296,7 +307,14 @@ export class Lab {
   }
 
   private assertAlive(): void {
-    if (this.destroyed) throw new Error(`lab ${this.prefix} is destroyed`);
+    if (this.destroyed || this.closing) throw new Error(`lab ${this.prefix} is destroyed`);
+  }
+
+  private track<T>(body: () => Promise<T>): Promise<T> {
+    const p = body();
+    this.inFlight.add(p);
+    void p.catch(() => undefined).finally(() => this.inFlight.delete(p));
+    return p;
   }
 
   private host(name: string): LabHost {
@@ -314,18 +332,24 @@ export class Lab {
     return to === LAB_DNS_HOST ? this.dnsNamespace : this.host(to).ns;
   }
 
-  private async applyFaults(targets: readonly string[]): Promise<void> {
-    await mapBounded(targets, 8, async (to) => {
-      const rules = this.faults
-        .filter((f) => f.to === to)
-        .map((f): ResolvedFault => ({
-          ...(f.from !== undefined ? { fromAddress: this.address(f.from) } : {}),
-          ...(f.port !== undefined ? { port: f.port } : {}),
-          ...(f.protocol !== undefined ? { protocol: f.protocol } : {}),
-          action: f.action,
-        }));
-      await nft(this.targetNamespace(to), faultRuleset(rules));
-    });
+  /** One write at a time, each from the faults as they are when it runs: the last state wins. */
+  private applyFaults(targets: readonly string[]): Promise<void> {
+    const write = this.faultWrites.then(() =>
+      mapBounded(targets, 8, async (to) => {
+        if (this.destroyed || (to !== LAB_DNS_HOST && !this.hosts.has(to))) return;
+        const rules = this.faults
+          .filter((f) => f.to === to && (f.from === undefined || this.hosts.has(f.from)))
+          .map((f): ResolvedFault => ({
+            ...(f.from !== undefined ? { fromAddress: this.address(f.from) } : {}),
+            ...(f.port !== undefined ? { port: f.port } : {}),
+            ...(f.protocol !== undefined ? { protocol: f.protocol } : {}),
+            action: f.action,
+          }));
+        await nft(this.targetNamespace(to), faultRuleset(rules));
+      }).then(() => undefined),
+    );
+    this.faultWrites = write.catch(() => undefined);
+    return write;
   }
 
   /** The switch and the DNS server; hosts come with addHosts. */
@@ -473,7 +497,18 @@ export class Lab {
         entry.stderr += `\n${err.message}`;
         resolve({ code: null, signal: null });
       });
-      child.on("exit", (code, signal) => resolve({ code, signal }));
+      // 'exit' can come before the last of stderr has been read: wait for the
+      // stream to end, but not for long (a background child may hold it open).
+      child.on("exit", (code, signal) => {
+        const done = () => resolve({ code, signal });
+        if (child.stderr === null || child.stderr.readableEnded) return done();
+        const grace = setTimeout(done, 500);
+        grace.unref();
+        child.stderr.once("end", () => {
+          clearTimeout(grace);
+          done();
+        });
+      });
     });
     child.unref();
     this.children.push(entry);
