@@ -19,8 +19,12 @@ const CIDR_MESSAGE = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8:
 const POLICY_TYPES: readonly PolicyType[] = ["Ingress", "Egress"];
 
 export interface NetworkPolicyResult {
+  /** What the API server would say: decoding errors alone, else validation errors. */
   readonly errors: readonly FieldError[];
-  /** Present when there are no errors. `namespace` is the one written, or `defaultNamespace`. */
+  /**
+   * Present when the object decodes (even if it does not validate), with the
+   * defaults applied; `namespace` is the one written, or `defaultNamespace`.
+   */
   readonly policy?: NetworkPolicy;
 }
 
@@ -48,8 +52,7 @@ export function decodeNetworkPolicy(value: unknown, defaultNamespace = "default"
   });
   const policyTypes = policyTypeList(d, spec.policyTypes, ["spec", "policyTypes"]);
 
-  const errors = d.result();
-  if (errors.length > 0) return { errors };
+  if (d.decodeErrors.length > 0) return { errors: d.decodeErrors };
   const policy: NetworkPolicy = {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
@@ -61,15 +64,20 @@ export function decodeNetworkPolicy(value: unknown, defaultNamespace = "default"
       ...(spec.egress !== undefined && spec.egress !== null ? { egress } : {}),
     },
   };
-  return { errors: [], policy };
+  return { errors: d.errors, policy };
 }
 
-/** The policy of a manifest already checked at load time; throws (a bug) otherwise. */
+/**
+ * The policy of a manifest checked at load time, for evaluation. Rendered with
+ * other pod IPs (a live run's) it may no longer validate (an except outside
+ * its cidr): it is still read, because whether it may be applied is the
+ * apply's question, not the oracle's. Throws (a bug) only when it does not decode.
+ */
 export function readNetworkPolicy(value: unknown, defaultNamespace = "default"): NetworkPolicy {
   const result = decodeNetworkPolicy(value, defaultNamespace);
   if (result.policy === undefined) {
     const first = result.errors[0];
-    throw new Error(`NetworkPolicy was not validated before use: ${first ? first.message : "invalid"}`);
+    throw new Error(`NetworkPolicy was not checked before use: ${first ? first.message : "it does not decode"}`);
   }
   return result.policy;
 }

@@ -248,3 +248,12 @@ describe("kube: NetworkPolicy validation, as the API server does it", () => {
     });
   });
 });
+
+describe("kube: reading a policy for evaluation", () => {
+  it("reads a policy that decodes but no longer validates (rendered with other pod IPs)", async () => {
+    const { readNetworkPolicy } = await import("../../src/kube/network-policy-validation.ts");
+    const p = readNetworkPolicy(policy(block("10.42.0.0/16", ["10.77.0.11/32"])));
+    expect(p.spec.ingress?.[0]?.from?.[0]?.ipBlock).to.deep.equal({ cidr: "10.42.0.0/16", except: ["10.77.0.11/32"] });
+    expect(() => readNetworkPolicy(policy({ podselector: {} }))).to.throw(/does not decode|unknown field/);
+  });
+});
