@@ -2,7 +2,8 @@
 // stdout, and the exit code. Wiring only.
 import type { Cluster } from "../cluster/port.ts";
 import type { Plan } from "../scenario/plan.ts";
-import { liveJson } from "../report/live-json.ts";
+import { liveResults } from "../report/results.ts";
+import { writeReportDir } from "../report/report-dir.ts";
 import { renderLiveText } from "../report/live-text.ts";
 import { progressLine } from "../report/live-progress.ts";
 import type { Style } from "../report/style.ts";
@@ -20,7 +21,7 @@ export interface LiveCommandIo {
 export async function liveCommand(
   plan: Plan,
   cluster: Cluster,
-  flags: { readonly format: "text" | "json"; readonly verbose?: boolean },
+  flags: { readonly format: "text" | "json"; readonly verbose?: boolean; readonly reportDir?: string },
   options: Omit<LiveOptions, "onProgress">,
   io: LiveCommandIo,
 ): Promise<number> {
@@ -34,7 +35,9 @@ export async function liveCommand(
     io.stderr(`netproof: the cluster failed during ${err.message}\n`);
     return EXIT.infra;
   }
-  if (flags.format === "json") io.stdout(`${JSON.stringify(liveJson(plan, run), null, 2)}\n`);
+  const results = liveResults(plan, run);
+  if (flags.reportDir !== undefined) writeReportDir(flags.reportDir, [results]);
+  if (flags.format === "json") io.stdout(`${JSON.stringify(results, null, 2)}\n`);
   else io.stdout(`${renderLiveText(plan, run, { style: io.style, verbose: flags.verbose === true })}\n`);
   switch (liveOutcome(run.summary)) {
     case "pass":

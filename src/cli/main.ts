@@ -35,6 +35,7 @@ export function buildProgram(): Command {
     .option("--probe-timeout <ms>", "live runs: each probe's timeout (whole seconds, rounded up)", milliseconds, 2000)
     .option("--observe <ms>", "live runs: watch every cell at least this long after each change", milliseconds, 5000)
     .option("--dir <dir>", "the scenario library folder", DEFAULT_SCENARIO_DIR)
+    .option("--report-dir <dir>", "also write results.json, junit.xml, summary.md and matrix.html there")
     .showHelpAfterError("(run with --help for the flags)")
     .action(async (scenario: string | undefined, opts: ScenarioFlags) => {
       process.exitCode = await scenarioCommand(scenario, opts);
@@ -62,6 +63,7 @@ export interface ScenarioFlags {
   readonly image?: string;
   readonly probeTimeout: number;
   readonly observe: number;
+  readonly reportDir?: string;
 }
 
 function milliseconds(value: string): number {

@@ -3,7 +3,8 @@
 import { loadScenario } from "../scenario/load.ts";
 import { listScenarios, resolveScenario } from "../scenario/library.ts";
 import { renderPlanText } from "../report/plan-text.ts";
-import { planJson } from "../report/plan-json.ts";
+import { planResults } from "../report/results.ts";
+import { writeReportDir } from "../report/report-dir.ts";
 import { styleFor } from "../report/style.ts";
 import { libraryLines } from "../report/library-list.ts";
 import { warningLines } from "../report/warnings.ts";
@@ -34,8 +35,10 @@ export async function scenarioCommand(name: string | undefined, flags: ScenarioF
     });
   }
   const run = runPlan(plan);
+  const results = planResults(plan, run.phases);
+  if (flags.reportDir !== undefined) writeReportDir(flags.reportDir, [results]);
   if (flags.format === "json") {
-    process.stdout.write(`${JSON.stringify(planJson(plan, run.phases, run.summary), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } else {
     for (const line of warningLines(plan.warnings, styleFor(process.stderr))) process.stderr.write(`${line}\n`);
     process.stdout.write(

@@ -112,7 +112,7 @@ describe("cli: netproof scenario", function () {
       ok: boolean;
       phases: Array<{ name: string; cells: Array<Record<string, unknown>> }>;
     };
-    expect(report.format).to.equal("netproof.plan/v1");
+    expect(report.format).to.equal("netproof.results/v2");
     expect(report.ok).to.equal(true);
     const cells = report.phases[0]?.cells ?? [];
     const batchToDb = cells.find((c) => c.key === "prod/batch -> prod/db:5432/TCP");
@@ -121,8 +121,9 @@ describe("cli: netproof scenario", function () {
     for (const c of cells) {
       expect(c).to.have.all.keys(
         "key", "from", "to", "port", "protocol", "probe", "http", "declared", "declaredAt",
-        "predicted", "verdict", "reason", "egress", "ingress",
+        "predicted", "verdict", "reason", "egress", "ingress", "observed", "verdictDetail", "address", "reproduce",
       );
+      expect(c.observed).to.equal(null);
     }
   });
 

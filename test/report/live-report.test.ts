@@ -5,7 +5,7 @@ import { DEFAULT_SCENARIO_DIR } from "../../src/cli/main.ts";
 import { runLive } from "../../src/cli/live-run.ts";
 import { liveCommand } from "../../src/cli/live-command.ts";
 import { renderLiveText, liveSummaryLine } from "../../src/report/live-text.ts";
-import { liveJson, LIVE_JSON_FORMAT } from "../../src/report/live-json.ts";
+import { RESULTS_FORMAT, type Results } from "../../src/report/results.ts";
 import { reproduceCommand } from "../../src/report/reproduce.ts";
 import { plainStyle } from "../../src/report/style.ts";
 import { FakeCluster, type FakeNetwork } from "../cli/fake-cluster.ts";
@@ -55,9 +55,10 @@ describe("live report", () => {
       stderr: () => undefined,
       style: plainStyle,
     });
-    const json = JSON.parse(out.join("")) as ReturnType<typeof liveJson>;
+    const json = JSON.parse(out.join("")) as Results;
     expect(code).to.equal(1);
-    expect(json.format).to.equal(LIVE_JSON_FORMAT);
+    expect(json.format).to.equal(RESULTS_FORMAT);
+    expect(json.mode).to.equal("live");
     expect(json.ok).to.equal(false);
     expect(json.outcome).to.equal("failures");
     const cell = json.phases[0]?.cells.find((c) => c.key === "shop/web -> shop/db:5432/TCP");

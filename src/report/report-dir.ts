@@ -1,0 +1,28 @@
+// `--report-dir DIR`: the run's files for CI and people, all made from the
+// same results (results.ts). One scenario writes results.json as one Results
+// document; several write a list of them under `runs`.
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Results } from "./results.ts";
+import { RESULTS_LIST_FORMAT } from "./results-schema.ts";
+import { renderJunit } from "./junit.ts";
+import { renderSummaryMarkdown } from "./summary-md.ts";
+import { renderMatrixHtml } from "./matrix-html.ts";
+
+export const REPORT_FILES = ["results.json", "junit.xml", "summary.md", "matrix.html"] as const;
+
+export function writeReportDir(dir: string, runs: readonly Results[]): string[] {
+  mkdirSync(dir, { recursive: true });
+  const json = runs.length === 1 ? runs[0] : { format: RESULTS_LIST_FORMAT, runs };
+  const files: Record<(typeof REPORT_FILES)[number], string> = {
+    "results.json": `${JSON.stringify(json, null, 2)}\n`,
+    "junit.xml": renderJunit(runs),
+    "summary.md": renderSummaryMarkdown(runs),
+    "matrix.html": renderMatrixHtml(runs),
+  };
+  return REPORT_FILES.map((name) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, files[name]);
+    return file;
+  });
+}
