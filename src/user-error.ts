@@ -23,9 +23,27 @@ export class UserError extends Error {
   }
 }
 
+/** A problem as one line (and a hint line), safe to print on a terminal. */
 export function formatProblem(p: Problem): string {
   const where = p.file ? `${p.file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ""}` : ""}` : "";
   const field = p.field ? `${p.field}: ` : "";
   const head = where ? `${where}: ` : "";
-  return `${head}${field}${p.message}${p.hint ? `\n  hint: ${p.hint}` : ""}`;
+  return escapeForTerminal(`${head}${field}${p.message}${p.hint ? `\n  hint: ${p.hint}` : ""}`);
+}
+
+// C0 and C1 controls (but tab and newline), DEL, and the invisible
+// direction and line-separator marks that can make text read differently
+// from what it is ("Trojan Source").
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from files (names, keys, descriptions, paths) made safe for a
+ * terminal: control characters become visible escapes (`\x1b`, `\u202e`), so
+ * a file cannot move the cursor, retitle the window or hide text.
+ */
+export function escapeForTerminal(text: string): string {
+  return text.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
 }

@@ -19,13 +19,14 @@ import { renderManifest } from "./render.ts";
 import type { Rule } from "./rules.ts";
 import type { ScenarioInput, StepInput } from "./schema.ts";
 import { selectorWarnings } from "./selector-warnings.ts";
+import type { SourceFiles } from "./source-files.ts";
 import { WorkloadIndex } from "./workload-index.ts";
 import { formatPath, type Locator, type Path } from "./yaml-source.ts";
 
 export interface ExpandOptions {
   readonly file: string;
   readonly locate: Locator;
-  readonly readFile: (file: string) => string;
+  readonly files: SourceFiles;
 }
 
 interface PhaseState {
@@ -47,7 +48,7 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
   const index = new WorkloadIndex(model.workloads, namespaceNames);
   const ips = plannedIps(index.managed().map((w) => w.id));
   const ruleCtx = { index, externals: model.externals };
-  const manifestCtx: ManifestContext = { scenarioFile: options.file, locate, readFile: options.readFile };
+  const manifestCtx: ManifestContext = { scenarioFile: options.file, locate, files: options.files };
   const warnings: ScenarioWarning[] = [];
 
   const load = (entries: Parameters<typeof loadManifestEntries>[0], base: Path): LoadedManifest[] => {

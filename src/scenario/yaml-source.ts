@@ -2,7 +2,7 @@
 // problem (a zod issue path, a statement, a manifest field) can be reported
 // at the file:line:column a user sees in their editor.
 
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node } from "yaml";
 import { UserError, type Problem } from "../user-error.ts";
 import type { SourceRef } from "./plan.ts";
 
@@ -30,7 +30,7 @@ export function parseYaml(file: string, text: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   throwOnErrors(file, text, [doc], lineCounter);
-  return { value: doc.toJS({ maxAliasCount: 100 }), locate: locatorFor(file, doc, lineCounter, []) };
+  return { value: toPlainData(file, doc, lineCounter), locate: locatorFor(file, doc, lineCounter, []) };
 }
 
 /** Every non-empty document of a multi-document YAML text. */
@@ -40,7 +40,7 @@ export function parseYamlDocuments(file: string, text: string): ParsedYaml[] {
   if (!Array.isArray(docs)) return []; // an empty stream
   throwOnErrors(file, text, docs, lineCounter);
   return docs
-    .map((doc) => ({ value: doc.toJS({ maxAliasCount: 100 }) as unknown, locate: locatorFor(file, doc, lineCounter, []) }))
+    .map((doc) => ({ value: toPlainData(file, doc, lineCounter), locate: locatorFor(file, doc, lineCounter, []) }))
     // An empty document (a trailing `---`) is no manifest.
     .filter((d) => d.value !== null && d.value !== undefined);
 }
@@ -56,11 +56,141 @@ function throwOnErrors(file: string, source: string, docs: readonly Document[], 
         line: pos.line,
         column: pos.col,
         message: duplicate ? `duplicate key ${keyText(source, error.pos[0])}` : `YAML: ${firstLine(error.message)}`,
-        ...(duplicate ? { hint: "each key may appear once in a mapping; merge the two entries" } : {}),
+        ...(duplicate ? { hint: duplicateHint(keyText(source, error.pos[0])) } : {}),
       });
     }
   }
   if (problems.length > 0) throw new UserError(problems);
+  for (const doc of docs) problems.push(...structureProblems(file, doc, lineCounter));
+  if (problems.length > 0) throw new UserError(problems);
+}
+
+function duplicateHint(key: string): string {
+  // Two objects pasted into one document: the second apiVersion or kind is the first duplicate.
+  if (key === '"apiVersion"' || key === '"kind"') return "is a `---` missing? It separates two documents (objects) in one file";
+  return "each key may appear once in a mapping; merge the two entries";
+}
+
+/** Nesting deeper than this is no scenario or Kubernetes object, and could exhaust the stack later on. */
+export const MAX_DEPTH = 64;
+/** Alias expansions per document (yaml's own count): enough for real anchors, far too few for an alias bomb. */
+const MAX_ALIAS_COUNT = 100;
+
+interface Frame {
+  readonly node: unknown;
+  readonly depth: number;
+  /** Anchors of the enclosing nodes, innermost first. */
+  readonly enclosing: readonly string[];
+}
+
+// What the YAML library accepts but would crash, loop or mislead later:
+// aliases to no anchor or into their own node, collection or alias keys, and
+// nesting beyond MAX_DEPTH. Iterative, so deep input cannot overflow the stack here.
+function structureProblems(file: string, doc: Document, lineCounter: LineCounter): Problem[] {
+  const problems: Problem[] = [];
+  const at = (node: { range?: readonly number[] | null } | null | undefined): { file: string; line: number; column: number } => {
+    const pos = lineCounter.linePos(node?.range?.[0] ?? 0);
+    return { file, line: pos.line, column: pos.col };
+  };
+  const anchors = new Set<string>();
+  const stack: Frame[] = [{ node: doc.contents, depth: 0, enclosing: [] }];
+  while (stack.length > 0 && problems.length < 10) {
+    const { node, depth, enclosing } = stack.pop() as Frame;
+    if (isAlias(node)) {
+      if (enclosing.includes(node.source)) {
+        problems.push({ ...at(node), message: `YAML: alias *${node.source} refers to a node that contains it`, hint: "an alias repeats an earlier, complete node; it cannot refer to an enclosing one" });
+      } else if (!anchors.has(node.source)) {
+        problems.push({ ...at(node), message: `YAML: alias *${node.source} refers to no anchor &${node.source} before it` });
+      }
+      continue;
+    }
+    if (!isMap(node) && !isSeq(node) && !isScalar(node)) continue;
+    if (node.anchor) anchors.add(node.anchor);
+    if (isScalar(node)) continue;
+    if (depth >= MAX_DEPTH) {
+      problems.push({ ...at(node), message: `YAML: nested deeper than ${MAX_DEPTH} levels` });
+      break;
+    }
+    const inner = node.anchor ? [node.anchor, ...enclosing] : enclosing;
+    const children: unknown[] = [];
+    for (const item of node.items) {
+      if (!isPair(item)) {
+        children.push(item);
+        continue;
+      }
+      if (isMap(item.key) || isSeq(item.key) || isAlias(item.key)) {
+        problems.push({ ...at(item.key as Node), message: "YAML: a mapping key must be a plain string or number, not a mapping, list or alias" });
+        continue;
+      }
+      if (isScalar(item.key) && item.key.anchor) anchors.add(item.key.anchor);
+      children.push(item.value);
+    }
+    // Pushed in reverse so nodes are visited in document order (anchors before their aliases).
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], depth: depth + 1, enclosing: inner });
+  }
+  return problems;
+}
+
+/** The document as JSON-like data; alias bombs and YAML types JSON lacks are user errors. */
+function toPlainData(file: string, doc: Document, lineCounter: LineCounter): unknown {
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    // yaml throws ReferenceError for aliases only; the count is checked as aliases expand.
+    const first = firstAlias(doc);
+    const pos = lineCounter.linePos(first?.range?.[0] ?? 0);
+    throw new UserError({
+      file,
+      line: pos.line,
+      column: pos.col,
+      message: `YAML: the aliases of this document expand too much (more than ${MAX_ALIAS_COUNT} repetitions; an alias bomb?)`,
+      hint: "write the repeated parts out, or use fewer nested aliases",
+    });
+  }
+  const odd = unplainValue(value);
+  if (odd) {
+    const pos = lineCounter.linePos(doc.contents?.range?.[0] ?? 0);
+    throw new UserError({ file, line: pos.line, column: pos.col, message: `YAML: ${odd}` });
+  }
+  return value;
+}
+
+function firstAlias(doc: Document): Node | undefined {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.shift();
+    if (isAlias(node)) return node;
+    if (isMap(node)) for (const pair of node.items) stack.push(pair.key, pair.value);
+    if (isSeq(node)) stack.push(...node.items);
+  }
+  return undefined;
+}
+
+// Tags such as !!binary, !!timestamp, !!set or !!omap give values no
+// Kubernetes object or scenario holds; aliases can also nest deeper than the text.
+function unplainValue(root: unknown): string | undefined {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop() as { value: unknown; depth: number };
+    if (value === null || typeof value !== "object") {
+      if (typeof value === "bigint" || typeof value === "symbol" || typeof value === "function") return `a ${typeof value} is not a JSON value`;
+      continue;
+    }
+    if (depth >= MAX_DEPTH) return `nested deeper than ${MAX_DEPTH} levels once aliases are expanded`;
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push({ value: item, depth: depth + 1 });
+      continue;
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      const name = (value as object).constructor?.name ?? "object";
+      return `a ${name === "Buffer" || name === "Uint8Array" ? "binary (!!binary)" : name} value is not plain data; use strings, numbers, booleans, lists and mappings`;
+    }
+    for (const item of Object.values(value)) stack.push({ value: item, depth: depth + 1 });
+  }
+  return undefined;
 }
 
 // The key as written at the error offset (yaml reports the duplicate key's start).
