@@ -5,7 +5,7 @@ import { listScenarios, resolveScenario } from "../scenario/library.ts";
 import { renderPlanText } from "../report/plan-text.ts";
 import { planJson } from "../report/plan-json.ts";
 import { styleFor } from "../report/style.ts";
-import { formatProblem, UserError } from "../user-error.ts";
+import { escapeForTerminal, formatProblem, UserError } from "../user-error.ts";
 import { runPlan } from "./plan-run.ts";
 import type { ScenarioFlags } from "./main.ts";
 
@@ -37,7 +37,7 @@ export async function scenarioCommand(name: string | undefined, flags: ScenarioF
     for (const u of run.unmodelled) {
       process.stderr.write(
         errStyle.yellow(
-          `warning: phase ${u.phase}: the oracle models Kubernetes NetworkPolicy only; it ignores ${u.ids.join(", ")}`,
+          escapeForTerminal(`warning: phase ${u.phase}: the oracle models Kubernetes NetworkPolicy only; it ignores ${u.ids.join(", ")}`),
         ) + "\n",
       );
     }
@@ -53,7 +53,7 @@ function listCommand(flags: ScenarioFlags): number {
   const width = Math.max(0, ...entries.map((e) => e.name.length));
   for (const e of entries) {
     const note = e.mistake ? " (shows a mistake on purpose)" : "";
-    process.stdout.write(`${e.name.padEnd(width)}  ${e.description}${note}\n`);
+    process.stdout.write(`${escapeForTerminal(`${e.name.padEnd(width)}  ${e.description}${note}`)}\n`);
   }
   return 0;
 }

@@ -12,6 +12,7 @@ import { checkManifest } from "./manifest-checks.ts";
 import { loadManifestEntries, type LoadedManifest, type ManifestContext } from "./manifests.ts";
 import { applyChanges, initialManifests } from "./manifests-in-force.ts";
 import { buildModel, namespaceLabels, METADATA_NAME } from "./model.ts";
+import { isNamespaceV1, namespacesFromManifests } from "./namespace-manifests.ts";
 import { isNetworkPolicyV1 } from "./network-policy-schema.ts";
 import type { Cell, Phase, Plan, PlannedNamespace, PlannedWorkload, ScenarioWarning } from "./plan.ts";
 import { plannedIps } from "./planned-ips.ts";
@@ -41,21 +42,36 @@ interface PhaseState {
 
 export function expandScenario(input: ScenarioInput, options: ExpandOptions): Plan {
   const { locate } = options;
-  const { model, problems } = buildModel(input, locate);
+  const manifestCtx: ManifestContext = { scenarioFile: options.file, locate, files: options.files };
+  // Namespace documents declare namespaces, so the first manifests are read before the model is built.
+  const initialLoaded = loadManifestEntries(input.manifests ?? [], ["manifests"], manifestCtx);
+  const documented = namespacesFromManifests(initialLoaded.manifests, input.namespaces, locate);
+  const { model, problems } = buildModel(input, locate, documented.namespaces);
+  problems.push(...documented.problems);
   if (problems.length > 0) throw new UserError(unique(problems));
 
   const namespaceNames = model.namespaces.map((n) => n.name);
   const index = new WorkloadIndex(model.workloads, namespaceNames);
   const ips = plannedIps(index.managed().map((w) => w.id));
   const ruleCtx = { index, externals: model.externals };
-  const manifestCtx: ManifestContext = { scenarioFile: options.file, locate, files: options.files };
   const warnings: ScenarioWarning[] = [];
 
-  const load = (entries: Parameters<typeof loadManifestEntries>[0], base: Path): LoadedManifest[] => {
-    const loaded = loadManifestEntries(entries, base, manifestCtx);
+  const check = (loaded: ReturnType<typeof loadManifestEntries>): LoadedManifest[] => {
     problems.push(...loaded.problems);
     for (const m of loaded.manifests) problems.push(...checkManifest(m, { index, ips, namespaces: namespaceNames }));
     return loaded.manifests;
+  };
+  const loadStep = (entries: Parameters<typeof loadManifestEntries>[0], base: Path): LoadedManifest[] => {
+    const manifests = check(loadManifestEntries(entries, base, manifestCtx));
+    for (const m of manifests.filter((m) => isNamespaceV1(m.object))) {
+      problems.push({
+        ...m.locate.at([]),
+        field: formatPath(m.fieldPrefix),
+        message: `Namespace ${m.object.metadata.name} in a step: Namespace manifests declare namespaces, which exist from the first phase on`,
+        hint: "put it under the scenario's manifests:, and relabel a namespace in a step with steps[].namespaces",
+      });
+    }
+    return manifests;
   };
   const expectations = (expect: ScenarioInput["expect"], base: Path, layer: number): { rules: Rule[]; default?: DefaultValue } => {
     const compiled = compileExpect(expect, base, layer, locate, ruleCtx);
@@ -64,7 +80,7 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
     return compiled.default ? { rules: compiled.rules, default: compiled.default } : { rules: compiled.rules };
   };
 
-  const initial = initialManifests(load(input.manifests ?? [], ["manifests"]));
+  const initial = initialManifests(check(initialLoaded));
   problems.push(...initial.problems);
   const first = expectations(input.expect, ["expect"], 0);
   const states: PhaseState[] = [
@@ -89,11 +105,17 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
     stepNames.add(step.name);
     const namespaces = relabelNamespaces(before.namespaces, step, base, locate, problems);
     const workloads = relabelWorkloads(before.workloads, step, base, locate, index, problems);
+    (step.manifests?.delete ?? []).forEach((id, i) => {
+      const at = [...base, "manifests", "delete", i];
+      if (before.manifests.some((m) => m.id === id && isNamespaceV1(m.object))) {
+        problems.push({ ...locate.at(at), field: formatPath(at), message: `cannot delete ${id}: netproof keeps the scenario's namespaces in every phase` });
+      }
+    });
     const changes = applyChanges(
       before.manifests,
       {
-        add: load(step.manifests?.add ?? [], [...base, "manifests", "add"]),
-        replace: load(step.manifests?.replace ?? [], [...base, "manifests", "replace"]),
+        add: loadStep(step.manifests?.add ?? [], [...base, "manifests", "add"]),
+        replace: loadStep(step.manifests?.replace ?? [], [...base, "manifests", "replace"]),
         delete: (step.manifests?.delete ?? []).map((id, i) => ({ id, path: [...base, "manifests", "delete", i] })),
       },
       locate,

@@ -158,12 +158,13 @@ function toPlainData(file: string, doc: Document, lineCounter: LineCounter): unk
 }
 
 function firstAlias(doc: Document): Node | undefined {
+  // Depth first, in document order.
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
-    const node = stack.shift();
+    const node = stack.pop();
     if (isAlias(node)) return node;
-    if (isMap(node)) for (const pair of node.items) stack.push(pair.key, pair.value);
-    if (isSeq(node)) stack.push(...node.items);
+    const next = isMap(node) ? node.items.flatMap((pair) => [pair.key, pair.value]) : isSeq(node) ? node.items : [];
+    for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
   }
   return undefined;
 }
