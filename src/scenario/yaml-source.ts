@@ -76,6 +76,9 @@ export const MAX_DEPTH = 64;
 /** Alias expansions per document (yaml's own count): enough for real anchors, far too few for an alias bomb. */
 const MAX_ALIAS_COUNT = 100;
 
+// YAML types whose values no Kubernetes object or scenario holds.
+const NON_JSON_TAGS = new Set(["!!binary", "!!timestamp", "!!set", "!!omap", "!!pairs"]);
+
 interface Frame {
   readonly node: unknown;
   readonly depth: number;
@@ -106,6 +109,11 @@ function structureProblems(file: string, doc: Document, lineCounter: LineCounter
     }
     if (!isMap(node) && !isSeq(node) && !isScalar(node)) continue;
     if (node.anchor) anchors.add(node.anchor);
+    const tag = node.tag?.replace(/^tag:yaml\.org,2002:/, "!!");
+    if (tag !== undefined && NON_JSON_TAGS.has(tag)) {
+      problems.push({ ...at(node), message: `YAML: a ${tag} value is not plain data; use strings, numbers, booleans, lists and mappings` });
+      continue;
+    }
     if (isScalar(node)) continue;
     if (depth >= MAX_DEPTH) {
       problems.push({ ...at(node), message: `YAML: nested deeper than ${MAX_DEPTH} levels` });
