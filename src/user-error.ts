@@ -12,11 +12,18 @@ export interface Problem {
   readonly hint?: string;
 }
 
+/** More problems than this say nothing more to a reader; the rest are counted, not listed. */
+export const MAX_PROBLEMS = 50;
+
 export class UserError extends Error {
   readonly problems: readonly Problem[];
 
   constructor(problems: Problem | readonly Problem[]) {
-    const list = Array.isArray(problems) ? (problems as readonly Problem[]) : [problems as Problem];
+    const all = Array.isArray(problems) ? (problems as readonly Problem[]) : [problems as Problem];
+    const list =
+      all.length > MAX_PROBLEMS
+        ? [...all.slice(0, MAX_PROBLEMS), { message: `... and more problems: only the first ${MAX_PROBLEMS} are shown` }]
+        : all;
     super(list.map(formatProblem).join("\n"));
     this.name = "UserError";
     this.problems = list;

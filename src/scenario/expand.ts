@@ -47,7 +47,7 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
   const initialLoaded = loadManifestEntries(input.manifests ?? [], ["manifests"], manifestCtx);
   const documented = namespacesFromManifests(initialLoaded.manifests, input.namespaces, locate);
   const { model, problems } = buildModel(input, locate, documented.namespaces);
-  problems.push(...documented.problems);
+  append(problems, documented.problems);
   if (problems.length > 0) throw new UserError(unique(problems));
 
   const namespaceNames = model.namespaces.map((n) => n.name);
@@ -57,8 +57,8 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
   const warnings: ScenarioWarning[] = [];
 
   const check = (loaded: ReturnType<typeof loadManifestEntries>): LoadedManifest[] => {
-    problems.push(...loaded.problems);
-    for (const m of loaded.manifests) problems.push(...checkManifest(m, { index, ips, namespaces: namespaceNames }));
+    append(problems, loaded.problems);
+    for (const m of loaded.manifests) append(problems, checkManifest(m, { index, ips, namespaces: namespaceNames }));
     return loaded.manifests;
   };
   const loadStep = (entries: Parameters<typeof loadManifestEntries>[0], base: Path): LoadedManifest[] => {
@@ -75,13 +75,13 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
   };
   const expectations = (expect: ScenarioInput["expect"], base: Path, layer: number): { rules: Rule[]; default?: DefaultValue } => {
     const compiled = compileExpect(expect, base, layer, locate, ruleCtx);
-    problems.push(...compiled.problems);
-    warnings.push(...compiled.warnings);
+    append(problems, compiled.problems);
+    append(warnings, compiled.warnings);
     return compiled.default ? { rules: compiled.rules, default: compiled.default } : { rules: compiled.rules };
   };
 
   const initial = initialManifests(check(initialLoaded));
-  problems.push(...initial.problems);
+  append(problems, initial.problems);
   const first = expectations(input.expect, ["expect"], 0);
   const states: PhaseState[] = [
     {
@@ -120,7 +120,7 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
       },
       locate,
     );
-    problems.push(...changes.problems);
+    append(problems, changes.problems);
     const own = expectations(step.expect, [...base, "expect"], s + 1);
     const fallback = own.default ?? before.default;
     states.push({
@@ -141,9 +141,9 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
   for (const state of states) {
     const universe = cellUniverse(matrix, state.rules, problems);
     const resolution = resolveDeclared(universe, matrixKeys, state.rules, state.default);
-    problems.push(...resolution.conflicts.filter((c) => !problems.some((p) => p.message === c.message)));
+    append(problems, resolution.conflicts.filter((c) => !problems.some((p) => p.message === c.message)));
     const cells: Cell[] = universe.map((c) => ({ ...c, declared: resolution.declared.get(c.key) ?? { kind: "oracle" } }));
-    warnings.push(...policyWarnings(state, ips, state.name));
+    append(warnings, policyWarnings(state, ips, state.name));
     phases.push({
       name: state.name,
       ...(state.description !== undefined ? { description: state.description } : {}),
@@ -244,6 +244,11 @@ function policyWarnings(state: PhaseState, ips: Readonly<Record<string, string>>
       // Checked against the NetworkPolicy schema at load time.
       selectorWarnings(renderManifest(m.object, ips) as unknown as NetworkPolicy, m.locate, m.fieldPrefix, state).map((w) => ({ ...w, message: w.message + suffix })),
     );
+}
+
+/** `push(...items)` without its argument limit: a huge bad input can yield 100,000s of problems. */
+function append<T>(list: T[], items: readonly T[]): void {
+  for (const item of items) list.push(item);
 }
 
 /** The same problem found twice (a bad row name, once per column) is reported once. */

@@ -2,7 +2,7 @@
 // problem (a zod issue path, a statement, a manifest field) can be reported
 // at the file:line:column a user sees in their editor.
 
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node, type Pair, type YAMLMap } from "yaml";
 import { UserError, type Problem } from "../user-error.ts";
 import type { SourceRef } from "./plan.ts";
 
@@ -25,39 +25,36 @@ export interface ParsedYaml {
   readonly locate: Locator;
 }
 
+// yaml's own duplicate-key check compares every key with every other (quadratic:
+// a 1 MiB mapping took minutes); structureProblems finds duplicates with a Set.
+const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false } as const;
+
 /** One YAML document; YAML errors (including duplicate keys) become a UserError. */
 export function parseYaml(file: string, text: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  throwOnErrors(file, text, [doc], lineCounter);
+  const doc = parseDocument(text, { lineCounter, ...PARSE_OPTIONS });
+  throwOnErrors(file, [doc], lineCounter);
   return { value: toPlainData(file, doc, lineCounter), locate: locatorFor(file, doc, lineCounter, []) };
 }
 
 /** Every non-empty document of a multi-document YAML text. */
 export function parseYamlDocuments(file: string, text: string): ParsedYaml[] {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const docs = parseAllDocuments(text, { lineCounter, ...PARSE_OPTIONS });
   if (!Array.isArray(docs)) return []; // an empty stream
-  throwOnErrors(file, text, docs, lineCounter);
+  throwOnErrors(file, docs, lineCounter);
   return docs
     .map((doc) => ({ value: toPlainData(file, doc, lineCounter), locate: locatorFor(file, doc, lineCounter, []) }))
     // An empty document (a trailing `---`) is no manifest.
     .filter((d) => d.value !== null && d.value !== undefined);
 }
 
-function throwOnErrors(file: string, source: string, docs: readonly Document[], lineCounter: LineCounter): void {
+function throwOnErrors(file: string, docs: readonly Document[], lineCounter: LineCounter): void {
   const problems: Problem[] = [];
   for (const doc of docs) {
     for (const error of doc.errors) {
       const pos = lineCounter.linePos(error.pos[0]);
-      const duplicate = error.code === "DUPLICATE_KEY";
-      problems.push({
-        file,
-        line: pos.line,
-        column: pos.col,
-        message: duplicate ? `duplicate key ${keyText(source, error.pos[0])}` : `YAML: ${firstLine(error.message)}`,
-        ...(duplicate ? { hint: duplicateHint(keyText(source, error.pos[0])) } : {}),
-      });
+      problems.push({ file, line: pos.line, column: pos.col, message: `YAML: ${firstLine(error.message)}` });
     }
   }
   if (problems.length > 0) throw new UserError(problems);
@@ -67,7 +64,7 @@ function throwOnErrors(file: string, source: string, docs: readonly Document[], 
 
 function duplicateHint(key: string): string {
   // Two objects pasted into one document: the second apiVersion or kind is the first duplicate.
-  if (key === '"apiVersion"' || key === '"kind"') return "is a `---` missing? It separates two documents (objects) in one file";
+  if (key === "apiVersion" || key === "kind") return "is a `---` missing? It separates two documents (objects) in one file";
   return "each key may appear once in a mapping; merge the two entries";
 }
 
@@ -121,6 +118,8 @@ function structureProblems(file: string, doc: Document, lineCounter: LineCounter
     }
     const inner = node.anchor ? [node.anchor, ...enclosing] : enclosing;
     const children: unknown[] = [];
+    // As JSON and Kubernetes read them, keys are strings: 1 and "1" are the same key.
+    const keys = new Set<string>();
     for (const item of node.items) {
       if (!isPair(item)) {
         children.push(item);
@@ -130,7 +129,12 @@ function structureProblems(file: string, doc: Document, lineCounter: LineCounter
         problems.push({ ...at(item.key as Node), message: "YAML: a mapping key must be a plain string or number, not a mapping, list or alias" });
         continue;
       }
-      if (isScalar(item.key) && item.key.anchor) anchors.add(item.key.anchor);
+      if (isScalar(item.key)) {
+        if (item.key.anchor) anchors.add(item.key.anchor);
+        const key = String(item.key.value);
+        if (keys.has(key)) problems.push({ ...at(item.key), message: `duplicate key "${key}"`, hint: duplicateHint(key) });
+        keys.add(key);
+      }
       children.push(item.value);
     }
     // Pushed in reverse so nodes are visited in document order (anchors before their aliases).
@@ -202,13 +206,6 @@ function unplainValue(root: unknown): string | undefined {
   return undefined;
 }
 
-// The key as written at the error offset (yaml reports the duplicate key's start).
-function keyText(source: string, offset: number): string {
-  const rest = source.slice(offset).split("\n")[0] ?? "";
-  const key = rest.replace(/\s*:(\s.*)?$/, "").trim();
-  return key === "" ? "" : `"${key.replace(/^["']|["']$/g, "")}"`;
-}
-
 function firstLine(message: string): string {
   return message.split("\n")[0] ?? message;
 }
@@ -224,7 +221,7 @@ function locatorFor(file: string, doc: Document, lineCounter: LineCounter, prefi
     for (const [i, segment] of full.entries()) {
       const last = i === full.length - 1;
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+        const pair = pairsByKey(node).get(String(segment));
         if (!pair) return parentKey ?? found;
         if (last && key && isNodeLike(pair.key)) return pair.key;
         parentKey = isNodeLike(pair.key) ? pair.key : undefined;
@@ -257,6 +254,23 @@ function locatorFor(file: string, doc: Document, lineCounter: LineCounter, prefi
       return locatorFor(file, doc, lineCounter, [...prefix, ...sub]);
     },
   };
+}
+
+// Every problem and statement is located by path: index each mapping once,
+// so locating is not a linear search per key (quadratic in a large mapping).
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairsByKey(map: YAMLMap): Map<string, Pair> {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) {
+      // The first of duplicate keys, as a linear search would find (duplicates are refused anyway).
+      if (isScalar(pair.key) && !index.has(String(pair.key.value))) index.set(String(pair.key.value), pair);
+    }
+    pairIndex.set(map, index);
+  }
+  return index;
 }
 
 function isNodeLike(value: unknown): value is Node {

@@ -64,3 +64,15 @@ describe("scenario YAML from a hostile or careless author", () => {
     expect(escapeForTerminal("a\tb\nc é ü 日本 \x1b[2J \r \x7f \x9b")).to.equal("a\tb\nc é ü 日本 \\x1b[2J \\x0d \\x7f \\x9b");
   });
 });
+
+describe("scenario files at the size limit", function () {
+  this.timeout(120_000);
+
+  it("150,000 bad statements: the first 50 problems and a count, not a stack overflow", () => {
+    const lines = Array.from({ length: 150_000 }, (_, i) => `    - a${i} -> b`);
+    const list = problems(`${SHOP}expect:\n  allow:\n${lines.join("\n")}\n`);
+    expect(list).to.have.length(51);
+    expect(list[0]?.message).to.equal('unknown workload "a0"');
+    expect(list[50]?.message).to.equal("... and more problems: only the first 50 are shown");
+  });
+});
