@@ -54,3 +54,11 @@ export function escapeForTerminal(text: string): string {
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
   });
 }
+
+/**
+ * JSON text made as safe: JSON.stringify escapes C0 controls but leaves DEL,
+ * C1 and the direction marks raw; `\uXXXX` is the same string to a JSON reader.
+ */
+export function escapeJsonForTerminal(json: string): string {
+  return json.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}

@@ -5,7 +5,7 @@ import { listScenarios, resolveScenario } from "../scenario/library.ts";
 import { renderPlanText } from "../report/plan-text.ts";
 import { planJson } from "../report/plan-json.ts";
 import { styleFor } from "../report/style.ts";
-import { escapeForTerminal, formatProblem, UserError } from "../user-error.ts";
+import { escapeForTerminal, escapeJsonForTerminal, formatProblem, UserError } from "../user-error.ts";
 import { runPlan } from "./plan-run.ts";
 import type { ScenarioFlags } from "./main.ts";
 
@@ -28,7 +28,7 @@ export async function scenarioCommand(name: string | undefined, flags: ScenarioF
   const plan = loadScenario(file);
   const run = runPlan(plan);
   if (flags.format === "json") {
-    process.stdout.write(`${JSON.stringify(planJson(plan, run.phases, run.summary), null, 2)}\n`);
+    process.stdout.write(`${escapeJsonForTerminal(JSON.stringify(planJson(plan, run.phases, run.summary), null, 2))}\n`);
   } else {
     const errStyle = styleFor(process.stderr);
     for (const w of plan.warnings) {

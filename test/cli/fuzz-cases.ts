@@ -182,6 +182,12 @@ export function fuzzCases(seed: number, count: number, scenarios: Readonly<Recor
     files: {},
     args: ["scenario", "fixed-text.yaml", "--plan", "--verbose"],
   });
+  cases.push({
+    name: "fixed-json.yaml: control characters in free text, as JSON",
+    scenario: threeTier.replace(/^description: .*$/m, 'description: "\\x7f\\x9b\\u202e\\u2066 end"'),
+    files: {},
+    args: ["scenario", "fixed-json.yaml", "--plan", "--format", "json"],
+  });
   for (let i = 0; cases.length < count; i++) {
     const file = `case-${i}.yaml`;
     const roll = r();

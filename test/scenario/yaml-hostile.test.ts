@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { escapeForTerminal, formatProblem } from "../../src/user-error.ts";
+import { escapeForTerminal, escapeJsonForTerminal, formatProblem } from "../../src/user-error.ts";
 import { FILE, lineOf, problem, problems, SHOP } from "./helpers.ts";
 
 const BOMB = [
@@ -58,6 +58,13 @@ describe("scenario YAML from a hostile or careless author", () => {
     const out = problems(text).map(formatProblem).join("\n");
     expect(out).to.include("\\x1b]0;pwned\\x07\\u202e");
     expect(out).not.to.match(/[\x00-\x08\x0b-\x1f\x7f\u202e]/);
+  });
+
+  it("escapeJsonForTerminal leaves the same JSON value, with no raw DEL, C1 or direction marks", () => {
+    const value = { s: "a\x7f\x9b\u202e\u2028é" };
+    const json = escapeJsonForTerminal(JSON.stringify(value));
+    expect(json).to.equal('{"s":"a\\u007f\\u009b\\u202e\\u2028é"}');
+    expect(JSON.parse(json)).to.deep.equal(value);
   });
 
   it("escapeForTerminal keeps tab and newline, and everything printable", () => {
