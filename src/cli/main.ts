@@ -99,6 +99,10 @@ export function isEntryPoint(moduleUrl: string, argv1: string | undefined): bool
 }
 
 if (isEntryPoint(import.meta.url, process.argv[1])) {
-  process.chdir(callerCwd());
+  try {
+    process.chdir(callerCwd());
+  } catch {
+    // INIT_CWD is gone (deleted meanwhile): stay where npm started us.
+  }
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -12,7 +12,7 @@ import { checkManifest } from "./manifest-checks.ts";
 import { loadManifestEntries, type LoadedManifest, type ManifestContext } from "./manifests.ts";
 import { applyChanges, initialManifests } from "./manifests-in-force.ts";
 import { buildModel, namespaceLabels, METADATA_NAME } from "./model.ts";
-import { isNamespaceV1, namespacesFromManifests } from "./namespace-manifests.ts";
+import { namespaceDeletions, namespacesFromManifests, namespacesInStep } from "./namespace-manifests.ts";
 import { isNetworkPolicyV1 } from "./network-policy-schema.ts";
 import type { Cell, Phase, Plan, PlannedNamespace, PlannedWorkload, ScenarioWarning } from "./plan.ts";
 import { plannedIps } from "./planned-ips.ts";
@@ -63,14 +63,7 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
   };
   const loadStep = (entries: Parameters<typeof loadManifestEntries>[0], base: Path): LoadedManifest[] => {
     const manifests = check(loadManifestEntries(entries, base, manifestCtx));
-    for (const m of manifests.filter((m) => isNamespaceV1(m.object))) {
-      problems.push({
-        ...m.locate.at([]),
-        field: formatPath(m.fieldPrefix),
-        message: `Namespace ${m.object.metadata.name} in a step: Namespace manifests declare namespaces, which exist from the first phase on`,
-        hint: "put it under the scenario's manifests:, and relabel a namespace in a step with steps[].namespaces",
-      });
-    }
+    append(problems, namespacesInStep(manifests));
     return manifests;
   };
   const expectations = (expect: ScenarioInput["expect"], base: Path, layer: number): { rules: Rule[]; default?: DefaultValue } => {
@@ -105,12 +98,7 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
     stepNames.add(step.name);
     const namespaces = relabelNamespaces(before.namespaces, step, base, locate, problems);
     const workloads = relabelWorkloads(before.workloads, step, base, locate, index, problems);
-    (step.manifests?.delete ?? []).forEach((id, i) => {
-      const at = [...base, "manifests", "delete", i];
-      if (before.manifests.some((m) => m.id === id && isNamespaceV1(m.object))) {
-        problems.push({ ...locate.at(at), field: formatPath(at), message: `cannot delete ${id}: netproof keeps the scenario's namespaces in every phase` });
-      }
-    });
+    append(problems, namespaceDeletions(step.manifests?.delete ?? [], [...base, "manifests", "delete"], before.manifests, locate));
     const changes = applyChanges(
       before.manifests,
       {

@@ -9,7 +9,7 @@ import type { LoadedManifest } from "./manifests.ts";
 import { METADATA_NAME, namespaceLabels } from "./model.ts";
 import type { Labels, SourceRef } from "./plan.ts";
 import type { ScenarioInput } from "./schema.ts";
-import { formatPath, type Locator } from "./yaml-source.ts";
+import { formatPath, type Locator, type Path } from "./yaml-source.ts";
 import { validate } from "./zod-problems.ts";
 
 export interface ManifestNamespace {
@@ -56,6 +56,27 @@ export function namespacesFromManifests(
     namespaces.push({ name: name.value, labels: full, at: m.locate.at([]) });
   }
   return { namespaces, problems };
+}
+
+/** Namespaces exist in every phase: a Namespace document in a step's add or replace is an error. */
+export function namespacesInStep(manifests: readonly LoadedManifest[]): Problem[] {
+  return manifests
+    .filter((m) => isNamespaceV1(m.object))
+    .map((m) => ({
+      ...m.locate.at([]),
+      field: formatPath(m.fieldPrefix),
+      message: `Namespace ${m.object.metadata.name} in a step: Namespace manifests declare namespaces, which exist from the first phase on`,
+      hint: "put it under the scenario's manifests:, and relabel a namespace in a step with steps[].namespaces",
+    }));
+}
+
+/** Deleting a Namespace document would delete a namespace netproof keeps in every phase. */
+export function namespaceDeletions(ids: readonly string[], base: Path, inForce: readonly LoadedManifest[], locate: Locator): Problem[] {
+  return ids.flatMap((id, i) =>
+    inForce.some((m) => m.id === id && isNamespaceV1(m.object))
+      ? [{ ...locate.at([...base, i]), field: formatPath([...base, i]), message: `cannot delete ${id}: netproof keeps the scenario's namespaces in every phase` }]
+      : [],
+  );
 }
 
 // Kubernetes adds kubernetes.io/metadata.name itself, so writing it or not is no difference.

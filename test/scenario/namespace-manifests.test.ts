@@ -43,3 +43,12 @@ describe("scenario manifests: Namespace documents", () => {
     expect(p.hint).to.match(/steps\[\]\.namespaces/);
   });
 });
+
+describe("scenario manifests: Namespace documents across steps", () => {
+  it("deleting a Namespace manifest in a step is an error at the delete entry", () => {
+    const text = `${SHOP}manifests:\n  - ns.yaml\nsteps:\n  - name: later\n    manifests:\n      delete: [Namespace/monitoring]\n`;
+    const p = problem(text, { [NS_FILE]: namespaceDoc("monitoring", "{ team: ops }") });
+    expect(p).to.deep.include({ line: lineOf(text, "delete:"), field: "steps[0].manifests.delete[0]" });
+    expect(p.message).to.equal("cannot delete Namespace/monitoring: netproof keeps the scenario's namespaces in every phase");
+  });
+});
