@@ -54,7 +54,10 @@ function throwOnErrors(file: string, docs: readonly Document[], lineCounter: Lin
   for (const doc of docs) {
     for (const error of doc.errors) {
       const pos = lineCounter.linePos(error.pos[0]);
-      problems.push({ file, line: pos.line, column: pos.col, message: `YAML: ${firstLine(error.message)}` });
+      // yaml catches the stack overflow of very deep nesting and reports it once per level it unwinds.
+      const tooDeep = error.code === "RESOURCE_EXHAUSTION";
+      if (tooDeep && problems.some((p) => p.message === TOO_DEEP)) continue;
+      problems.push({ file, line: pos.line, column: pos.col, message: tooDeep ? TOO_DEEP : `YAML: ${firstLine(error.message)}` });
     }
   }
   if (problems.length > 0) throw new UserError(problems);
@@ -70,6 +73,7 @@ function duplicateHint(key: string): string {
 
 /** Nesting deeper than this is no scenario or Kubernetes object, and could exhaust the stack later on. */
 export const MAX_DEPTH = 64;
+const TOO_DEEP = `YAML: nested deeper than ${MAX_DEPTH} levels`;
 /** Alias expansions per document (yaml's own count): enough for real anchors, far too few for an alias bomb. */
 const MAX_ALIAS_COUNT = 100;
 
@@ -113,7 +117,7 @@ function structureProblems(file: string, doc: Document, lineCounter: LineCounter
     }
     if (isScalar(node)) continue;
     if (depth >= MAX_DEPTH) {
-      problems.push({ ...at(node), message: `YAML: nested deeper than ${MAX_DEPTH} levels` });
+      problems.push({ ...at(node), message: TOO_DEEP });
       break;
     }
     const inner = node.anchor ? [node.anchor, ...enclosing] : enclosing;

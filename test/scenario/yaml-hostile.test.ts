@@ -38,7 +38,8 @@ describe("scenario YAML from a hostile or careless author", () => {
     expect(problem("? [a, b]\n: 1\n").message).to.equal("YAML: a mapping key must be a plain string or number, not a mapping, list or alias");
     expect(problem("description: x\nnamespaces: &k {}\n*k : 1\n").message).to.match(/mapping key must be a plain/);
     expect(problem("description: " + "[".repeat(100) + "]".repeat(100) + "\n").message).to.equal("YAML: nested deeper than 64 levels");
-    expect(problem("a: " + "[".repeat(5000) + "]".repeat(5000) + "\n").message).to.match(/^YAML: /);
+    // Deeper than the YAML parser's stack: its overflow is caught, and reported once.
+    expect(problems("a: " + "[".repeat(20000) + "]".repeat(20000) + "\n").map((p) => p.message)).to.deep.equal(["YAML: nested deeper than 64 levels"]);
   });
 
   it("YAML types JSON has not (!!binary, !!set) are refused", () => {
