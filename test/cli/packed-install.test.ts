@@ -51,7 +51,7 @@ describe("cli: netproof installed from its packed tarball", function () {
   let files: string[] = [];
 
   it("the tarball holds the build and the scenario library, not the sources or tests", () => {
-    expect(files).to.include.members(["dist/cli/main.js", "dist/probe/runner.sh", "scenarios/three-tier.yaml", "scenarios/policies/three-tier-default-deny.yaml", "package.json"]);
+    expect(files).to.include.members(["dist/cli/main.js", "dist/probe/runner.sh", "clusters/k3s-calico.yaml", "scenarios/three-tier.yaml", "scenarios/policies/three-tier-default-deny.yaml", "package.json"]);
     expect(files.filter((f) => f.startsWith("src/") || f.startsWith("test/"))).to.deep.equal([]);
   });
 
