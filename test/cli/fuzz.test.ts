@@ -39,6 +39,8 @@ function libraryTexts(): { scenarios: Record<string, string>; manifests: string[
     readdirSync(dir).filter((f) => f.endsWith(".yaml")).map((f) => [f.replace(/\.yaml$/, ""), readFileSync(path.join(dir, f), "utf8")]),
   );
   const manifests = readdirSync(path.join(dir, "policies")).map((f) => readFileSync(path.join(dir, "policies", f), "utf8"));
+  // Namespace documents declare namespaces and labels: mutate those too.
+  manifests.push("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels: { team: shop, env: prod }\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: extra }\n");
   return { scenarios, manifests };
 }
 
