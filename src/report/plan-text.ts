@@ -132,5 +132,5 @@ export function summaryLine(s: PlanSummary, style: Style = plainStyle): string {
   const text =
     `plan: ${s.cells} cells, ${s.pass} agree, ${s.mismatches} disagree, ${s.invalid} invalid` +
     (s.undeclared > 0 ? ` (${s.undeclared} left to the oracle)` : "");
-  return s.mismatches === 0 && s.invalid === 0 ? style.green(text) : style.red(text);
+  return s.ok ? style.green(text) : style.red(text);
 }

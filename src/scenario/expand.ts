@@ -2,18 +2,19 @@
 // namespaces, workloads, manifests in force and cells with declared values.
 
 import path from "node:path";
-import type { NetworkPolicy } from "./network-policy.ts";
+import { isNetworkPolicyV1 } from "../kube/network-policy.ts";
+import { readNetworkPolicy } from "../kube/network-policy-validation.ts";
 import { UserError, type Problem } from "../user-error.ts";
 import { matrixCells, type CellSpec } from "./cells.ts";
 import { CLUSTER_DNS } from "./cluster-dns.ts";
 import { resolveDeclared, type DefaultValue } from "./declared.ts";
 import { compileExpect } from "./expectations.ts";
-import { checkManifest } from "./manifest-checks.ts";
+import { checkManifest, manifestWarnings } from "./manifest-checks.ts";
+import { asKubectlReadsIt } from "./kubectl-reading.ts";
 import { loadManifestEntries, type LoadedManifest, type ManifestContext } from "./manifests.ts";
 import { applyChanges, initialManifests } from "./manifests-in-force.ts";
 import { buildModel, namespaceLabels, METADATA_NAME } from "./model.ts";
 import { namespaceDeletions, namespacesFromManifests, namespacesInStep } from "./namespace-manifests.ts";
-import { isNetworkPolicyV1 } from "./network-policy-schema.ts";
 import type { Cell, Phase, Plan, PlannedNamespace, PlannedWorkload, ScenarioWarning } from "./plan.ts";
 import { plannedIps } from "./planned-ips.ts";
 import { renderManifest } from "./render.ts";
@@ -45,7 +46,8 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
   const manifestCtx: ManifestContext = { scenarioFile: options.file, locate, files: options.files };
   // Namespace documents declare namespaces, so the first manifests are read before the model is built.
   const initialLoaded = loadManifestEntries(input.manifests ?? [], ["manifests"], manifestCtx);
-  const documented = namespacesFromManifests(initialLoaded.manifests, input.namespaces, locate);
+  const initialRead = initialLoaded.manifests.map(asKubectlReadsIt);
+  const documented = namespacesFromManifests(initialRead.map((r) => r.manifest), input.namespaces, locate);
   const { model, problems } = buildModel(input, locate, documented.namespaces);
   append(problems, documented.problems);
   if (problems.length > 0) throw new UserError(unique(problems));
@@ -56,13 +58,22 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
   const ruleCtx = { index, externals: model.externals };
   const warnings: ScenarioWarning[] = [];
 
-  const check = (loaded: ReturnType<typeof loadManifestEntries>): LoadedManifest[] => {
-    append(problems, loaded.problems);
-    for (const m of loaded.manifests) append(problems, checkManifest(m, { index, ips, namespaces: namespaceNames }));
-    return loaded.manifests;
+  type Read = ReturnType<typeof asKubectlReadsIt>;
+  const check = (loadProblems: readonly Problem[], read: readonly Read[]): LoadedManifest[] => {
+    append(problems, loadProblems);
+    return read.map(({ manifest: m, reread }) => {
+      const found = checkManifest(m, { index, ips, namespaces: namespaceNames }, reread);
+      append(problems, found);
+      if (found.length === 0) append(warnings, manifestWarnings(m));
+      return m;
+    });
+  };
+  const load = (entries: Parameters<typeof loadManifestEntries>[0], base: Path): LoadedManifest[] => {
+    const loaded = loadManifestEntries(entries, base, manifestCtx);
+    return check(loaded.problems, loaded.manifests.map(asKubectlReadsIt));
   };
   const loadStep = (entries: Parameters<typeof loadManifestEntries>[0], base: Path): LoadedManifest[] => {
-    const manifests = check(loadManifestEntries(entries, base, manifestCtx));
+    const manifests = load(entries, base);
     append(problems, namespacesInStep(manifests));
     return manifests;
   };
@@ -73,7 +84,7 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
     return compiled.default ? { rules: compiled.rules, default: compiled.default } : { rules: compiled.rules };
   };
 
-  const initial = initialManifests(check(initialLoaded));
+  const initial = initialManifests(check(initialLoaded.problems, initialRead));
   append(problems, initial.problems);
   const first = expectations(input.expect, ["expect"], 0);
   const states: PhaseState[] = [
@@ -229,8 +240,8 @@ function policyWarnings(state: PhaseState, ips: Readonly<Record<string, string>>
   return state.manifests
     .filter((m) => isNetworkPolicyV1(m.object))
     .flatMap((m) =>
-      // Checked against the NetworkPolicy schema at load time.
-      selectorWarnings(renderManifest(m.object, ips) as unknown as NetworkPolicy, m.locate, m.fieldPrefix, state).map((w) => ({ ...w, message: w.message + suffix })),
+      // Validated at load time, so reading it cannot fail.
+      selectorWarnings(readNetworkPolicy(renderManifest(m.object, ips)), m.locate, m.fieldPrefix, state).map((w) => ({ ...w, message: w.message + suffix })),
     );
 }
 

@@ -3,7 +3,8 @@
 
 import path from "node:path";
 import { UserError, type Problem } from "../user-error.ts";
-import type { KubeObject, SourceRef } from "./plan.ts";
+import type { KubeObject } from "../kube/object.ts";
+import type { SourceRef } from "./plan.ts";
 import type { ManifestEntryInput } from "./schema.ts";
 import { UnreadableFile, type SourceFiles } from "./source-files.ts";
 import { formatPath, parseYamlDocuments, type Locator, type Path } from "./yaml-source.ts";

@@ -3,8 +3,10 @@
 
 import type { Problem } from "../user-error.ts";
 import { CLUSTER_DNS, CLUSTER_DNS_NAMESPACE } from "./cluster-dns.ts";
-import { canonicalIp } from "./ip.ts";
-import type { Labels, PlannedNamespace, PlannedWorkload, ServedPort } from "./plan.ts";
+import { canonicalIp } from "../kube/cidr.ts";
+import { labelValue, type Labels } from "../kube/labels.ts";
+import type { ServedPort } from "../kube/ports.ts";
+import type { PlannedNamespace, PlannedWorkload } from "./plan.ts";
 import { describePort, servedPort } from "./ports.ts";
 import type { ScenarioInput } from "./schema.ts";
 import { didYouMeanHint } from "./suggest.ts";
@@ -81,7 +83,7 @@ export function buildModel(
 
 /** A namespace's labels with `kubernetes.io/metadata.name`, which Kubernetes always sets. */
 export function namespaceLabels(name: string, labels: Labels, onConflict: (message: string) => void): Labels {
-  const written = labels[METADATA_NAME];
+  const written = labelValue(labels, METADATA_NAME);
   if (written !== undefined && written !== name) {
     onConflict(`${METADATA_NAME} is always the namespace's own name ("${name}"), not "${written}"`);
   }

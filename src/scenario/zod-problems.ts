@@ -108,7 +108,8 @@ function unwrapAll(schema: z.ZodType): z.ZodType[] {
   if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable || schema instanceof z.ZodDefault) {
     return unwrapAll(schema.unwrap() as z.ZodType);
   }
-  if (schema instanceof z.ZodPipe) return unwrapAll(schema.in as z.ZodType);
+  // A preprocess is a pipe from a transform: the shape is its output side.
+  if (schema instanceof z.ZodPipe) return unwrapAll((schema.in instanceof z.ZodTransform ? schema.out : schema.in) as z.ZodType);
   if (schema instanceof z.ZodUnion) return (schema.options as z.ZodType[]).flatMap(unwrapAll);
   return [schema];
 }
