@@ -11,6 +11,7 @@ import { liveOutcome } from "../verdict/live-summary.ts";
 import { ClusterFailure, runLive, type LiveOptions } from "./live-run.ts";
 import { EXIT } from "./exit.ts";
 import { warningLines } from "../report/warnings.ts";
+import { escapeJsonForTerminal } from "../user-error.ts";
 
 export interface LiveCommandIo {
   readonly stdout: (text: string) => void;
@@ -37,7 +38,8 @@ export async function liveCommand(
   }
   const results = liveResults(plan, run);
   if (flags.reportDir !== undefined) writeReportDir(flags.reportDir, [results]);
-  if (flags.format === "json") io.stdout(`${JSON.stringify(results, null, 2)}\n`);
+  if (flags.format === "json") io.stdout(`${escapeJsonForTerminal(JSON.stringify(results, null, 2))}
+`);
   else io.stdout(`${renderLiveText(plan, run, { style: io.style, verbose: flags.verbose === true })}\n`);
   switch (liveOutcome(run.summary)) {
     case "pass":

@@ -8,7 +8,7 @@ import { writeReportDir } from "../report/report-dir.ts";
 import { styleFor } from "../report/style.ts";
 import { libraryLines } from "../report/library-list.ts";
 import { warningLines } from "../report/warnings.ts";
-import { UserError } from "../user-error.ts";
+import { escapeJsonForTerminal, UserError } from "../user-error.ts";
 import { runPlan } from "./plan-run.ts";
 import { openCluster } from "./cluster-factory.ts";
 import { liveCommand } from "./live-command.ts";
@@ -38,7 +38,8 @@ export async function scenarioCommand(name: string | undefined, flags: ScenarioF
   const results = planResults(plan, run.phases);
   if (flags.reportDir !== undefined) writeReportDir(flags.reportDir, [results]);
   if (flags.format === "json") {
-    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`${escapeJsonForTerminal(JSON.stringify(results, null, 2))}
+`);
   } else {
     for (const line of warningLines(plan.warnings, styleFor(process.stderr))) process.stderr.write(`${line}\n`);
     process.stdout.write(

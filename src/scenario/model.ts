@@ -23,21 +23,30 @@ export interface ScenarioModel {
   readonly externals: ReadonlyMap<string, string>;
 }
 
-export function buildModel(input: ScenarioInput, locate: Locator): { model: ScenarioModel; problems: Problem[] } {
+/** `fromManifests`: namespaces declared by Namespace manifests (labels complete), checked against `input`. */
+export function buildModel(
+  input: ScenarioInput,
+  locate: Locator,
+  fromManifests: readonly { readonly name: string; readonly labels: Labels }[] = [],
+): { model: ScenarioModel; problems: Problem[] } {
   const problems: Problem[] = [];
   const problem = (path: Path, message: string, hint?: string, key = false): void => {
     problems.push({ ...locate.at(path, { key }), field: formatPath(path), message, ...(hint ? { hint } : {}) });
   };
 
   const namespaces: PlannedNamespace[] = [];
+  const documented = new Map(fromManifests.map((n) => [n.name, n.labels]));
   for (const [name, spec] of Object.entries(input.namespaces)) {
     if (name === "kube-system") {
       problem(["namespaces", name], "kube-system is always present and not created by netproof; do not declare it", undefined, true);
       continue;
     }
-    const labels = namespaceLabels(name, spec?.labels ?? {}, (message) => problem(["namespaces", name, "labels", METADATA_NAME], message));
+    const labels =
+      documented.get(name) ?? namespaceLabels(name, spec?.labels ?? {}, (message) => problem(["namespaces", name, "labels", METADATA_NAME], message));
+    documented.delete(name);
     namespaces.push({ name, labels, managed: true });
   }
+  for (const [name, labels] of documented) namespaces.push({ name, labels, managed: true });
   const declared = namespaces.map((n) => n.name);
 
   const workloads: PlannedWorkload[] = [];
