@@ -6,6 +6,7 @@ import type { Protocol } from "../kube/protocol.ts";
 import type { Cell, Phase, Plan, PlannedManifest } from "../scenario/plan.ts";
 import { renderManifest } from "../scenario/render.ts";
 import { createOracle } from "./oracle.ts";
+import { nearMisses, type DirectionMisses } from "./near-miss.ts";
 import type { OracleModel, OracleQuery, Prediction } from "./types.ts";
 
 /** Where kubectl puts a namespaced object that names no namespace. */
@@ -27,6 +28,19 @@ export function predictPhase(
   const predictions = new Map<string, Prediction>();
   for (const cell of phase.cells) predictions.set(cell.key, oracle.predict(cellQuery(plan, cell)));
   return predictions;
+}
+
+/** The near misses of the cells with these keys (the denied ones, say), keyed by Cell.key. */
+export function nearMissesOfPhase(
+  plan: Plan,
+  phase: Phase,
+  ips: Readonly<Record<string, string>>,
+  keys: ReadonlySet<string>,
+): ReadonlyMap<string, DirectionMisses> {
+  const model = phaseModel(phase, ips);
+  const out = new Map<string, DirectionMisses>();
+  for (const cell of phase.cells) if (keys.has(cell.key)) out.set(cell.key, nearMisses(model, cellQuery(plan, cell)));
+  return out;
 }
 
 /** The oracle's view of a phase. */

@@ -10,6 +10,7 @@ import type { CellLiveResult, LiveRunResult, LiveSummary } from "../verdict/live
 import { groupResult, splitResults } from "./matrix.ts";
 import { TruthTable, tableKey, type Mark } from "./truth-table.ts";
 import { workloadLabels } from "./labels.ts";
+import { denialLines } from "./near-miss-lines.ts";
 import { type Style, plainStyle } from "./style.ts";
 import { reproduceCommand } from "./reproduce.ts";
 import { expectedMark, isFailure, observedMark, samplesText, seconds, verdictText } from "./live-words.ts";
@@ -75,7 +76,8 @@ export function renderLiveText(plan: Plan, run: LiveRunResult, options: LiveText
     if (explained.length > 0) {
       out.push("");
       out.push(`  ${style.bold(options.verbose ? "Every cell" : "Needs a look")}`);
-      for (const r of explained) out.push(...explainCell(r, run.probeTimeoutMs, style));
+      const why = denialLines(plan, phase.phase, explained, run.ips);
+      for (const r of explained) out.push(...explainCell(r, run.probeTimeoutMs, style, why.get(r.cell.key) ?? []));
     }
   }
   out.push("");
@@ -89,11 +91,12 @@ function needsLook(r: CellLiveResult): boolean {
   return r.verdict.kind !== "pass";
 }
 
-function explainCell(r: CellLiveResult, timeoutMs: number, style: Style): string[] {
+function explainCell(r: CellLiveResult, timeoutMs: number, style: Style, closest: readonly string[]): string[] {
   const lines = [`  ${mark(r, style)}${safe(r.cell.key)}  ${verdictText(r.verdict)}`];
   const d = r.cell.declared;
   lines.push(d.kind === "oracle" ? "       declared: nothing (left to the oracle)" : `       declared: ${d.kind} at ${safe(d.at.file)}:${d.at.line}`);
   lines.push(`       predicted: ${safe(describePrediction(r.predicted, r.cell.key))}`);
+  for (const why of closest) lines.push(`         ${safe(why)}`);
   lines.push(`       observed: ${samplesText(r)}`);
   if (r.probe) lines.push(`       reproduce: ${reproduceCommand(r.probe.pod, r.probe.spec, timeoutMs)}`);
   return lines;

@@ -8,6 +8,7 @@ import type { CellPlanResult, PhasePlanResult, PlanSummary } from "../verdict/ve
 import { groupResult, splitResults } from "./matrix.ts";
 import { TruthTable, tableKey, type Mark } from "./truth-table.ts";
 import { workloadLabels } from "./labels.ts";
+import { denialLines } from "./near-miss-lines.ts";
 import { type Style, plainStyle } from "./style.ts";
 import { escapeForTerminal as safe } from "../user-error.ts";
 
@@ -82,7 +83,8 @@ export function renderPlanText(
     if (explained.length > 0) {
       out.push("");
       out.push(`  ${style.bold(options.verbose ? "Every cell" : "Disagreements")}`);
-      for (const r of explained) out.push(...explainCell(r, style));
+      const why = denialLines(plan, phase.phase, explained, plan.plannedIps);
+      for (const r of explained) out.push(...explainCell(r, style, why.get(r.cell.key) ?? []));
     }
   }
 
@@ -92,7 +94,7 @@ export function renderPlanText(
   return out.join("\n");
 }
 
-function explainCell(r: CellPlanResult, style: Style): string[] {
+function explainCell(r: CellPlanResult, style: Style, closest: readonly string[]): string[] {
   const lines: string[] = [];
   const ok = r.verdict.kind === "pass";
   lines.push(`  ${ok ? style.green("ok") : style.red("!!")} ${safe(r.cell.key)}`);
@@ -100,6 +102,7 @@ function explainCell(r: CellPlanResult, style: Style): string[] {
   if (declared.kind === "oracle") lines.push(`       declared: nothing (left to the oracle)`);
   else lines.push(`       declared: ${declared.kind} at ${safe(declared.at.file)}:${declared.at.line}`);
   lines.push(`       predicted: ${safe(describePrediction(r.predicted, r.cell.key))}`);
+  for (const why of closest) lines.push(`         ${safe(why)}`);
   return lines;
 }
 

@@ -45,6 +45,7 @@ export const resultCellSchema = z.strictObject({
   declaredAt: at.nullable(),
   predicted: z.enum(["allow", "deny", "invalid"]),
   reason: z.string(),
+  nearMisses: z.array(z.string()),
   egress: direction.nullable(),
   ingress: direction.nullable(),
   observed: z

@@ -67,7 +67,9 @@ export function culprit(c: ResultCell): string | null {
 
 /** The lines that explain a cell: three answers, who is wrong, the oracle's reason, how to reproduce. */
 export function explanationLines(c: ResultCell): string[] {
-  const lines = [`${c.key}: ${verdictLine(c)}`, `declared: ${declaredText(c)}`, `predicted: ${c.reason}`, `observed: ${observedText(c)}`];
+  const lines = [`${c.key}: ${verdictLine(c)}`, `declared: ${declaredText(c)}`, `predicted: ${c.reason}`];
+  for (const why of c.nearMisses) lines.push(`  ${why}`);
+  lines.push(`observed: ${observedText(c)}`);
   const who = culprit(c);
   if (who) lines.push(`probably wrong: ${who}`);
   if (c.reproduce) lines.push(`reproduce: ${c.reproduce}`);

@@ -13,6 +13,7 @@ import { liveOutcome } from "../verdict/live-summary.ts";
 import { observedReach, type LiveVerdict, type Stability } from "../verdict/observed.ts";
 import type { CellPlanResult, PhasePlanResult, PlanVerdict } from "../verdict/verdict.ts";
 import { workloadLabels } from "./labels.ts";
+import { denialLines } from "./near-miss-lines.ts";
 import { reproduceCommand } from "./reproduce.ts";
 import { NETPROOF_VERSION } from "./version.ts";
 
@@ -67,6 +68,8 @@ export interface ResultCell {
   readonly predicted: "allow" | "deny" | "invalid";
   /** The oracle's one-line reason, with the rule that decided. */
   readonly reason: string;
+  /** For a denied cell: the rules that came closest and what each lacked (and, for DNS, that DNS is blocked). */
+  readonly nearMisses: readonly string[];
   readonly egress: DirectionDecision | null;
   readonly ingress: DirectionDecision | null;
   /** Null in plan mode. */
@@ -115,16 +118,25 @@ export interface ClusterFacts {
 }
 
 export function planResults(plan: Plan, phases: readonly PhasePlanResult[]): Results {
-  const out = phases.map((p) => ({ name: p.phase, rounds: null, execs: null, cells: p.cells.map(planCell) }));
+  const out = phases.map((p) => {
+    const why = denialLines(plan, p.phase, p.cells, plan.plannedIps);
+    return { name: p.phase, rounds: null, execs: null, cells: p.cells.map((c) => planCell(c, why.get(c.cell.key) ?? [])) };
+  });
   return assemble(plan, "plan", out, { cluster: null, timings: null, served: () => null });
 }
 
 export function liveResults(plan: Plan, run: LiveRunResult, facts: ClusterFacts = {}): Results {
+  const cache = new Map<string, ReadonlyMap<string, readonly string[]>>();
+  const why = (phase: string, cells: readonly CellLiveResult[]) => {
+    let lines = cache.get(phase);
+    if (!lines) cache.set(phase, (lines = denialLines(plan, phase, cells, run.ips)));
+    return lines;
+  };
   const out = run.phases.map((p) => ({
     name: p.phase,
     rounds: p.rounds,
     execs: p.execs,
-    cells: p.cells.map((c) => liveCell(c, run.probeTimeoutMs)),
+    cells: p.cells.map((c) => liveCell(c, run.probeTimeoutMs, why(p.phase, p.cells).get(c.cell.key) ?? [])),
   }));
   const cluster: ClusterJson = {
     description: run.cluster.description,
@@ -192,7 +204,7 @@ export function summarise(phases: Results["phases"]): ResultsSummary {
   };
 }
 
-function common(cell: Cell, declared: CellPlanResult["declared"], p: Prediction) {
+function common(cell: Cell, declared: CellPlanResult["declared"], p: Prediction, nearMisses: readonly string[]) {
   const d = cell.declared;
   return {
     key: cell.key,
@@ -206,14 +218,15 @@ function common(cell: Cell, declared: CellPlanResult["declared"], p: Prediction)
     declaredAt: d.kind === "oracle" ? null : { file: d.at.file, line: d.at.line },
     predicted: p.kind === "invalid" ? "invalid" : p.kind === "allowed" ? "allow" : "deny",
     reason: describePrediction(p, cell.key),
+    nearMisses,
     egress: p.kind === "invalid" ? null : p.egress,
     ingress: p.kind === "invalid" ? null : p.ingress,
   } as const;
 }
 
-function planCell(r: CellPlanResult): ResultCell {
+function planCell(r: CellPlanResult, nearMisses: readonly string[]): ResultCell {
   return {
-    ...common(r.cell, r.declared, r.predicted),
+    ...common(r.cell, r.declared, r.predicted, nearMisses),
     observed: null,
     verdict: r.verdict.kind,
     verdictDetail: r.verdict,
@@ -222,10 +235,10 @@ function planCell(r: CellPlanResult): ResultCell {
   };
 }
 
-function liveCell(r: CellLiveResult, probeTimeoutMs: number): ResultCell {
+function liveCell(r: CellLiveResult, probeTimeoutMs: number, nearMisses: readonly string[]): ResultCell {
   const spec = r.probe?.spec;
   return {
-    ...common(r.cell, r.declared, r.predicted),
+    ...common(r.cell, r.declared, r.predicted, nearMisses),
     observed: {
       reach: reachOf(r),
       outcome: outcomeKey(r.observed.final),

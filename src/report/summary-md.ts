@@ -40,7 +40,7 @@ export function renderSummaryMarkdown(runs: readonly Results[]): string {
     budget -= shown.length;
     for (const { phase, c } of shown) {
       out.push(
-        `| ${md(phase)} | \`${md(c.key)}\` | ${md(verdictLine(c))} | ${c.declared} | ${c.predicted} | ${c.observed ? c.observed.outcome : "—"} | ${md(culprit(c) ?? "")} | ${md(c.reason)} |`,
+        `| ${md(phase)} | \`${md(c.key)}\` | ${md(verdictLine(c))} | ${c.declared} | ${c.predicted} | ${c.observed ? c.observed.outcome : "—"} | ${md(culprit(c) ?? "")} | ${md([c.reason, ...c.nearMisses].join("; "))} |`,
       );
     }
     if (shown.length < cells.length) out.push("", `… and ${cells.length - shown.length} more failing cells (all of them are in results.json and junit.xml).`);

@@ -121,7 +121,7 @@ describe("cli: netproof scenario", function () {
     for (const c of cells) {
       expect(c).to.have.all.keys(
         "key", "from", "to", "port", "protocol", "probe", "http", "declared", "declaredAt",
-        "predicted", "verdict", "reason", "egress", "ingress", "observed", "verdictDetail", "address", "reproduce",
+        "predicted", "verdict", "reason", "nearMisses", "egress", "ingress", "observed", "verdictDetail", "address", "reproduce",
       );
       expect(c.observed).to.equal(null);
     }

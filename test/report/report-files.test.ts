@@ -36,6 +36,14 @@ describe("report files (--report-dir)", function () {
       jsonStdout = (await netproof("scenario", WRONG_SHOP, "--plan", "--format", "json")).stdout;
     });
 
+    it("the terminal names the nearest miss under each disagreement", async () => {
+      const r = await netproof("scenario", WRONG_SHOP, "--plan");
+      expect(r.stdout).to.include(
+        "predicted: denied: ingress isolated by shop/db-ingress, shop/default-deny and no rule allows shop/api -> shop/db:5432/TCP\n" +
+          "         nearest miss (ingress): rule 0 of shop/db-ingress allows 5433/TCP, not 5432/TCP",
+      );
+    });
+
     it("writes the four files and exits 1", () => {
       expect(exitCode).to.equal(1);
       for (const f of REPORT_FILES) expect(statSync(path.join(out, f)).size, f).to.be.greaterThan(0);
@@ -60,7 +68,12 @@ describe("report files (--report-dir)", function () {
       const text = await xpath(junit, `string(//testcase[@name="shop/api -> shop/db:5432/TCP"]/failure)`);
       expect(text).to.include("declared: allow at");
       expect(text).to.include("predicted: denied: ingress isolated by shop/db-ingress");
+      expect(text).to.include("nearest miss (ingress): rule 0 of shop/db-ingress allows 5433/TCP, not 5432/TCP");
       expect(text).to.include("observed: not probed (plan mode)");
+      const dns = await xpath(junit, `string(//testcase[@name="shop/web -> dns:kubernetes.default.svc.cluster.local"]/failure)`);
+      expect(dns).to.include("DNS is blocked: the egress of shop/web is isolated by shop/default-deny, shop/web-egress and no egress rule allows port 53");
+      const tester = await xpath(junit, `string(//testcase[@name="dev/tester -> shop/api:8080/TCP"]/failure)`);
+      expect(tester).to.include("peer 0 of rule 1 of shop/api-policy needs namespace label team=shop, which namespace dev lacks");
       expect(text).to.include("probably wrong: the scenario");
     });
 
