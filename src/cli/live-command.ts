@@ -2,7 +2,7 @@
 // stdout, and the exit code. Wiring only.
 import type { Cluster } from "../cluster/port.ts";
 import type { Plan } from "../scenario/plan.ts";
-import { liveResults } from "../report/results.ts";
+import { liveResults, type Results } from "../report/results.ts";
 import { writeReportDir } from "../report/report-dir.ts";
 import { renderLiveText } from "../report/live-text.ts";
 import { progressLine } from "../report/live-progress.ts";
@@ -17,12 +17,14 @@ export interface LiveCommandIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly style: Style;
+  /** Receives the run's results document (several scenarios in one run combine them). */
+  readonly results?: (results: Results) => void;
 }
 
 export async function liveCommand(
   plan: Plan,
   cluster: Cluster,
-  flags: { readonly format: "text" | "json"; readonly verbose?: boolean; readonly reportDir?: string },
+  flags: { readonly format: "text" | "json"; readonly verbose?: boolean; readonly reportDir?: string; readonly quiet?: boolean },
   options: Omit<LiveOptions, "onProgress">,
   io: LiveCommandIo,
 ): Promise<number> {
@@ -37,8 +39,11 @@ export async function liveCommand(
     return EXIT.infra;
   }
   const results = liveResults(plan, run);
+  io.results?.(results);
   if (flags.reportDir !== undefined) writeReportDir(flags.reportDir, [results]);
-  if (flags.format === "json") io.stdout(`${escapeJsonForTerminal(JSON.stringify(results, null, 2))}
+  if (flags.quiet) {
+    // the caller prints the results
+  } else if (flags.format === "json") io.stdout(`${escapeJsonForTerminal(JSON.stringify(results, null, 2))}
 `);
   else io.stdout(`${renderLiveText(plan, run, { style: io.style, verbose: flags.verbose === true })}\n`);
   switch (liveOutcome(run.summary)) {

@@ -26,10 +26,11 @@ export function buildProgram(): Command {
   program
     .command("scenario")
     .description("check a scenario on a cluster, or with --plan predict every cell from the policies without one")
-    .argument("[scenario]", "a scenario name from the library (see --list) or a path to a scenario file")
+    .argument("[scenarios...]", "scenario names from the library (see --list) or paths to scenario files")
     .option("--plan", "no cluster: compare declared and predicted reachability")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--list", "list the scenarios in the library with their descriptions")
+    .option("--all", "run every scenario of the library (one combined report and exit code)")
     .option("--verbose", "explain every cell, not only the disagreements")
     .option("--cluster <profile>", "live runs: k3s in Docker with this profile (clusters/*.yaml)")
     .option("--kubeconfig <file>", "live runs: an existing cluster")
@@ -39,8 +40,8 @@ export function buildProgram(): Command {
     .option("--dir <dir>", "the scenario library folder", DEFAULT_SCENARIO_DIR)
     .option("--report-dir <dir>", "also write results.json, junit.xml, summary.md and matrix.html there")
     .showHelpAfterError("(run with --help for the flags)")
-    .action(async (scenario: string | undefined, opts: ScenarioFlags) => {
-      process.exitCode = await scenarioCommand(scenario, opts);
+    .action(async (scenarios: string[], opts: ScenarioFlags) => {
+      process.exitCode = await scenarioCommand(scenarios, opts);
     });
 
   program
@@ -58,6 +59,7 @@ export interface ScenarioFlags {
   readonly plan?: boolean;
   readonly format: "text" | "json";
   readonly list?: boolean;
+  readonly all?: boolean;
   readonly verbose?: boolean;
   readonly dir: string;
   readonly cluster?: string;

@@ -179,3 +179,45 @@ describe("docs/results.schema.json", () => {
     expect(JSON.parse(readFileSync(path.join(root, "docs/results.schema.json"), "utf8"))).to.deep.equal(resultsJsonSchema());
   });
 });
+
+describe("several scenarios in one run", function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "netproof-multi-"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("a list of names: one combined set of files, a closing line, and exit 1 when one scenario fails", async () => {
+    const out = path.join(dir, "two");
+    const r = await netproof("scenario", "three-tier", WRONG_SHOP, "--plan", "--report-dir", out);
+    expect(r.exitCode).to.equal(1);
+    expect(r.stdout.trimEnd().split("\n").pop()).to.equal(`2 scenarios: 1 passed, 1 failed (${WRONG_SHOP})`);
+    const runs = readResults(path.join(out, "results.json"));
+    expect(runs.map((x) => [x.scenario.name, x.ok])).to.deep.equal([["three-tier", true], ["wrong-shop", false]]);
+    const junit = path.join(out, "junit.xml");
+    expect(await junitSchemaErrors(junit)).to.equal("");
+    expect(await xpath(junit, "string(/testsuites/@failures)")).to.equal("3");
+    expect(await xpath(junit, "count(//testsuite)")).to.equal(String(runs.reduce((n, x) => n + x.phases.length, 0)));
+    expect(readFileSync(path.join(out, "summary.md"), "utf8")).to.include("# netproof: 1 of 2 scenarios failing");
+  });
+
+  it("--all runs the whole library (exit 0: every library scenario passes in plan mode); --format json gives the list", async () => {
+    const r = await netproof("scenario", "--all", "--plan", "--format", "json");
+    expect(r.exitCode, r.stderr).to.equal(0);
+    const list = JSON.parse(r.stdout) as { format: string; runs: Array<{ scenario: { name: string } }> };
+    expect(list.format).to.equal("netproof.results-list/v2");
+    expect(list.runs.map((x) => x.scenario.name)).to.include.members(["three-tier", "mistake-forgot-dns"]);
+    expect(list.runs.length).to.be.greaterThan(10);
+  });
+
+  it("--all with names, or a bad name among good ones, is bad input (exit 2) before anything runs", async () => {
+    const both = await netproof("scenario", "--all", "three-tier", "--plan");
+    expect(both.exitCode).to.equal(2);
+    expect(both.stderr).to.include("give either --all or scenario names, not both");
+    const bad = await netproof("scenario", "three-tier", "three-tir", "--plan");
+    expect(bad.exitCode).to.equal(2);
+    expect(bad.stdout).to.equal("");
+    expect(bad.stderr).to.include('unknown scenario "three-tir"');
+  });
+});
