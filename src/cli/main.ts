@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { UserError, formatProblem } from "../user-error.ts";
 import { scenarioCommand } from "./scenario-command.ts";
 import { schemaCommand } from "./schema-command.ts";
+import { diffCommand } from "./diff-command.ts";
 
 import { EXIT } from "./exit.ts";
 
@@ -39,9 +40,20 @@ export function buildProgram(): Command {
     .option("--observe <ms>", "live runs: watch every cell at least this long after each change", milliseconds, 5000)
     .option("--dir <dir>", "the scenario library folder", DEFAULT_SCENARIO_DIR)
     .option("--report-dir <dir>", "also write results.json, junit.xml, summary.md and matrix.html there")
+    .option("--save-baseline <file>", "store this run's answers (with what the cluster says of itself) for a later --baseline or diff")
+    .option("--baseline <file>", "compare this run with a stored one and list every cell that changed (exit 4 when only that)")
     .showHelpAfterError("(run with --help for the flags)")
     .action(async (scenarios: string[], opts: ScenarioFlags) => {
       process.exitCode = await scenarioCommand(scenarios, opts);
+    });
+
+  program
+    .command("diff")
+    .description("compare two stored runs (results.json or --save-baseline files) without a cluster; exit 1 when a cell changed")
+    .argument("<before>", "the older run")
+    .argument("<after>", "the newer run")
+    .action((before: string, after: string) => {
+      process.exitCode = diffCommand(before, after);
     });
 
   program
@@ -68,6 +80,8 @@ export interface ScenarioFlags {
   readonly probeTimeout: number;
   readonly observe: number;
   readonly reportDir?: string;
+  readonly saveBaseline?: string;
+  readonly baseline?: string;
 }
 
 function milliseconds(value: string): number {

@@ -4,15 +4,16 @@ import { loadScenario } from "../scenario/load.ts";
 import { listScenarios, resolveScenario } from "../scenario/library.ts";
 import { renderPlanText } from "../report/plan-text.ts";
 import { planResults, type Results } from "../report/results.ts";
-import { RESULTS_LIST_FORMAT } from "../report/results-schema.ts";
 import { combinedLine } from "../report/combined.ts";
 import type { Plan } from "../scenario/plan.ts";
 import { EXIT } from "./exit.ts";
-import { writeReportDir } from "../report/report-dir.ts";
+import { resultsDocument, writeReportDir, writeResultsFile } from "../report/report-dir.ts";
 import { styleFor } from "../report/style.ts";
 import { libraryLines } from "../report/library-list.ts";
 import { warningLines } from "../report/warnings.ts";
-import { escapeJsonForTerminal, UserError } from "../user-error.ts";
+import { escapeForTerminal, escapeJsonForTerminal, UserError } from "../user-error.ts";
+import { readResultsFile } from "../report/results-file.ts";
+import { anythingChanged, diffRuns, renderDiffText } from "../report/baseline-diff.ts";
 import { runPlan } from "./plan-run.ts";
 import { openCluster } from "./cluster-factory.ts";
 import { liveCommand } from "./live-command.ts";
@@ -39,14 +40,22 @@ export async function scenarioCommand(names: readonly string[], flags: ScenarioF
     outcomes.push(flags.plan ? planOne(plan, flags) : await liveOne(name, plan, flags));
   }
   const results = outcomes.flatMap((o) => (o.results ? [o.results] : []));
+  // Read before anything is written: --baseline and --save-baseline may name the same file.
+  const baseline = flags.baseline !== undefined ? readResultsFile(flags.baseline) : undefined;
   if (flags.reportDir !== undefined && results.length > 0) writeReportDir(flags.reportDir, results);
+  if (flags.saveBaseline !== undefined && results.length > 0) writeResultsFile(flags.saveBaseline, results);
   if (flags.format === "json") {
-    const json = results.length === 1 && plans.length === 1 ? results[0] : { format: RESULTS_LIST_FORMAT, runs: results };
+    const json = resultsDocument(results);
     process.stdout.write(`${escapeJsonForTerminal(JSON.stringify(json, null, 2))}\n`);
   } else if (plans.length > 1) {
     process.stdout.write(`${combinedLine(plans.map((p) => p.name), outcomes.map((o) => o.exit))}\n`);
   }
-  return combinedExit(outcomes.map((o) => o.exit));
+  const exit = combinedExit(outcomes.map((o) => o.exit));
+  if (!baseline) return exit;
+  const d = diffRuns(baseline, results);
+  const write = flags.format === "json" ? (t: string) => process.stderr.write(t) : (t: string) => process.stdout.write(t);
+  write(`\n${escapeForTerminal(renderDiffText(d, { before: flags.baseline ?? "", after: "this run" }))}\n`);
+  return exit === EXIT.ok && anythingChanged(d) ? EXIT.changed : exit;
 }
 
 function planOne(plan: Plan, flags: ScenarioFlags): { exit: number; results: Results } {

@@ -46,6 +46,12 @@ export interface ClusterInfo {
   readonly description: string;
   /** The cluster DNS Service's ClusterIP and the pod that serves it, when known. */
   readonly dns: { readonly serviceIp: string; readonly pod?: ReadyPod };
+  /** For baselines, when the adapter knows them (absent = unknown): the cluster profile (clusters/*.yaml), e.g. `k3s-calico`. */
+  readonly profile?: string;
+  /** The CNI that enforces policies, e.g. `{ name: "calico", version: "3.33.1" }`. */
+  readonly cni?: { readonly name?: string; readonly version?: string };
+  /** The API server's version, e.g. `v1.33.5+k3s1`. */
+  readonly kubernetesVersion?: string;
 }
 
 export interface ExecOptions {

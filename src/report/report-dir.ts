@@ -13,9 +13,8 @@ export const REPORT_FILES = ["results.json", "junit.xml", "summary.md", "matrix.
 
 export function writeReportDir(dir: string, runs: readonly Results[]): string[] {
   mkdirSync(dir, { recursive: true });
-  const json = runs.length === 1 ? runs[0] : { format: RESULTS_LIST_FORMAT, runs };
   const files: Record<(typeof REPORT_FILES)[number], string> = {
-    "results.json": `${JSON.stringify(json, null, 2)}\n`,
+    "results.json": `${JSON.stringify(resultsDocument(runs), null, 2)}\n`,
     "junit.xml": renderJunit(runs),
     "summary.md": renderSummaryMarkdown(runs),
     "matrix.html": renderMatrixHtml(runs),
@@ -25,4 +24,15 @@ export function writeReportDir(dir: string, runs: readonly Results[]): string[] 
     writeFileSync(file, files[name]);
     return file;
   });
+}
+
+/** One run as its results document; several as a list of them. */
+export function resultsDocument(runs: readonly Results[]): Results | { format: typeof RESULTS_LIST_FORMAT; runs: readonly Results[] } {
+  return runs.length === 1 ? runs[0]! : { format: RESULTS_LIST_FORMAT, runs };
+}
+
+/** A baseline is a results document: `netproof diff` and `--baseline` read either. */
+export function writeResultsFile(file: string, runs: readonly Results[]): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(resultsDocument(runs), null, 2)}\n`);
 }

@@ -125,7 +125,7 @@ export function planResults(plan: Plan, phases: readonly PhasePlanResult[]): Res
   return assemble(plan, "plan", out, { cluster: null, timings: null, served: () => null });
 }
 
-export function liveResults(plan: Plan, run: LiveRunResult, facts: ClusterFacts = {}): Results {
+export function liveResults(plan: Plan, run: LiveRunResult, facts: ClusterFacts = run.cluster): Results {
   const cache = new Map<string, ReadonlyMap<string, readonly string[]>>();
   const why = (phase: string, cells: readonly CellLiveResult[]) => {
     let lines = cache.get(phase);
