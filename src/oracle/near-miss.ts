@@ -38,16 +38,11 @@ export interface DirectionMisses {
 const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
 export function nearMisses(model: OracleModel, query: OracleQuery): DirectionMisses {
-  const source = model.pods.find((p) => p.id === query.from);
-  if (!source) return { egress: [], ingress: [] };
-  const target = "pod" in query.to ? model.pods.find((p) => "pod" in query.to && p.id === query.to.pod) : byAddress(model, query.to.ip);
-  const targetNamed = target ? namedPorts(target.ports) : undefined;
-  const port = typeof query.port === "number" ? query.port : targetNamed?.get(query.protocol)?.get(query.port);
-  if (port === undefined) return { egress: [], ingress: [] };
-  const context: Context = { model, protocol: query.protocol, port, targetNamed };
-  const targetAddress = "ip" in query.to ? query.to.ip : target?.ip ?? "";
+  const setup = prepare(model, query);
+  if (!setup) return { egress: [], ingress: [] };
+  const { context, source, target, other } = setup;
   return {
-    egress: direction(context, "Egress", source, target ? { pod: target } : { address: targetAddress }),
+    egress: direction(context, "Egress", source, other),
     ingress: target ? direction(context, "Ingress", target, { pod: source }) : [],
   };
 }
@@ -61,29 +56,83 @@ interface Context {
 
 type Other = { readonly pod: OraclePod } | { readonly address: string };
 
-function direction(c: Context, type: "Ingress" | "Egress", subject: OraclePod, other: Other): NearMiss[] {
-  const misses: NearMiss[] = [];
+/** How one rule of an isolating policy fares against the traffic. */
+interface RuleFit {
+  readonly ref: RuleRef;
+  readonly portsOk: boolean;
+  readonly ports: readonly NetworkPolicyPort[] | undefined;
+  /** One per peer: undefined where the peer matches. Empty: the rule has no peers (matches every peer). */
+  readonly lacks: ReadonlyArray<PeerLack | undefined>;
+}
+
+function fits(c: Context, type: "Ingress" | "Egress", subject: OraclePod, other: Other): RuleFit[] {
+  const out: RuleFit[] = [];
   const policies = [...c.model.policies].sort((a, b) => policyId(a).localeCompare(policyId(b)));
   for (const policy of policies) {
     if (policy.metadata.namespace !== subject.namespace || !matchesSelector(policy.spec.podSelector, subject.labels)) continue;
     if (!effectivePolicyTypes(policy).has(type)) continue;
     const rules = type === "Ingress" ? (policy.spec.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports })) : (policy.spec.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports }));
     rules.forEach((rule, r) => {
-      const ref = { policy: policyId(policy), rule: r };
-      const portsOk = portsAdmit(c, rule.ports);
-      const peers = rule.peers ?? [];
-      const lacks = peers.map((peer) => peerLack(c, policy, peer, other));
-      const peerOk = peers.length === 0 || lacks.some((l) => l === undefined);
-      if (peerOk && !portsOk) {
-        misses.push({ kind: "port", ref, allows: (rule.ports ?? []).map(portText), wanted: `${c.port}/${c.protocol}` });
-      } else if (portsOk && !peerOk) {
-        lacks.forEach((lack, p) => {
-          if (lack) misses.push({ kind: "peer", ref: { ...ref, peer: p }, lacks: lack });
-        });
-      }
+      out.push({
+        ref: { policy: policyId(policy), rule: r },
+        portsOk: portsAdmit(c, rule.ports),
+        ports: rule.ports,
+        lacks: (rule.peers ?? []).map((peer) => peerLack(c, policy, peer, other)),
+      });
     });
   }
+  return out;
+}
+
+function direction(c: Context, type: "Ingress" | "Egress", subject: OraclePod, other: Other): NearMiss[] {
+  const misses: NearMiss[] = [];
+  for (const fit of fits(c, type, subject, other)) {
+    const peerOk = fit.lacks.length === 0 || fit.lacks.some((l) => l === undefined);
+    if (peerOk && !fit.portsOk) {
+      misses.push({ kind: "port", ref: fit.ref, allows: (fit.ports ?? []).map(portText), wanted: `${c.port}/${c.protocol}` });
+    } else if (fit.portsOk && !peerOk) {
+      fit.lacks.forEach((lack, p) => {
+        if (lack) misses.push({ kind: "peer", ref: { ...fit.ref, peer: p }, lacks: lack });
+      });
+    }
+  }
   return misses;
+}
+
+export interface DirectionAdmits {
+  /** Every rule (and peer) of the policies isolating the source's egress that admits the traffic. */
+  readonly egress: readonly RuleRef[];
+  readonly ingress: readonly RuleRef[];
+}
+
+/** For rule coverage: every rule and peer that admits the traffic in its direction, not only the first. */
+export function admittingRules(model: OracleModel, query: OracleQuery): DirectionAdmits {
+  const setup = prepare(model, query);
+  if (!setup) return { egress: [], ingress: [] };
+  const { context, source, target, other } = setup;
+  const admits = (list: RuleFit[]) =>
+    list.flatMap((f): RuleRef[] => {
+      if (!f.portsOk) return [];
+      if (f.lacks.length === 0) return [f.ref];
+      return f.lacks.flatMap((l, p) => (l === undefined ? [{ ...f.ref, peer: p }] : []));
+    });
+  return {
+    egress: admits(fits(context, "Egress", source, other)),
+    ingress: target ? admits(fits(context, "Ingress", target, { pod: source })) : [],
+  };
+}
+
+function prepare(model: OracleModel, query: OracleQuery) {
+  const source = model.pods.find((p) => p.id === query.from);
+  if (!source) return undefined;
+  const target = "pod" in query.to ? model.pods.find((p) => "pod" in query.to && p.id === query.to.pod) : byAddress(model, query.to.ip);
+  const targetNamed = target ? namedPorts(target.ports) : undefined;
+  const port = typeof query.port === "number" ? query.port : targetNamed?.get(query.protocol)?.get(query.port);
+  if (port === undefined) return undefined;
+  const context: Context = { model, protocol: query.protocol, port, targetNamed };
+  const targetAddress = "ip" in query.to ? query.to.ip : target?.ip ?? "";
+  const other: Other = target ? { pod: target } : { address: targetAddress };
+  return { context, source, target, other };
 }
 
 function portsAdmit(c: Context, ports: readonly NetworkPolicyPort[] | undefined): boolean {

@@ -6,7 +6,8 @@ import type { Protocol } from "../kube/protocol.ts";
 import type { Cell, Phase, Plan, PlannedManifest } from "../scenario/plan.ts";
 import { renderManifest } from "../scenario/render.ts";
 import { createOracle } from "./oracle.ts";
-import { nearMisses, type DirectionMisses } from "./near-miss.ts";
+import { admittingRules, nearMisses, type DirectionMisses } from "./near-miss.ts";
+import { effectivePolicyTypes, policyId } from "./compile.ts";
 import type { OracleModel, OracleQuery, Prediction } from "./types.ts";
 
 /** Where kubectl puts a namespaced object that names no namespace. */
@@ -41,6 +42,43 @@ export function nearMissesOfPhase(
   const out = new Map<string, DirectionMisses>();
   for (const cell of phase.cells) if (keys.has(cell.key)) out.set(cell.key, nearMisses(model, cellQuery(plan, cell)));
   return out;
+}
+
+/** One rule, or one peer of a rule, of a phase's policies. */
+export interface RuleSlot {
+  readonly policy: string;
+  readonly direction: "ingress" | "egress";
+  readonly rule: number;
+  /** Absent for a rule without peers (it matches every peer). */
+  readonly peer?: number;
+}
+
+/**
+ * Rule coverage of a phase: every rule and peer of its policies (in the
+ * directions they isolate), each with the keys of the cells it admits in its
+ * direction.
+ */
+export function ruleCoverageOfPhase(plan: Plan, phase: Phase, ips: Readonly<Record<string, string>>): Array<{ slot: RuleSlot; cells: string[] }> {
+  const model = phaseModel(phase, ips);
+  const slots = new Map<string, { slot: RuleSlot; cells: string[] }>();
+  const id = (s: RuleSlot) => `${s.policy}\u0000${s.direction}\u0000${s.rule}\u0000${s.peer ?? ""}`;
+  for (const policy of model.policies) {
+    const types = effectivePolicyTypes(policy);
+    for (const [direction, rules] of [["ingress", types.has("Ingress") ? (policy.spec.ingress ?? []).map((r) => r.from) : []], ["egress", types.has("Egress") ? (policy.spec.egress ?? []).map((r) => r.to) : []]] as const) {
+      rules.forEach((peers, rule) => {
+        const base = { policy: policyId(policy), direction, rule };
+        if (!peers || peers.length === 0) slots.set(id(base), { slot: base, cells: [] });
+        else peers.forEach((_, peer) => slots.set(id({ ...base, peer }), { slot: { ...base, peer }, cells: [] }));
+      });
+    }
+  }
+  for (const cell of phase.cells) {
+    const admits = admittingRules(model, cellQuery(plan, cell));
+    for (const [direction, refs] of [["egress", admits.egress], ["ingress", admits.ingress]] as const) {
+      for (const ref of refs) slots.get(id({ policy: ref.policy, direction, rule: ref.rule, ...(ref.peer === undefined ? {} : { peer: ref.peer }) }))?.cells.push(cell.key);
+    }
+  }
+  return [...slots.values()];
 }
 
 /** The oracle's view of a phase. */

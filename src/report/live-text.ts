@@ -11,6 +11,7 @@ import { groupResult, splitResults } from "./matrix.ts";
 import { TruthTable, tableKey, type Mark } from "./truth-table.ts";
 import { workloadLabels } from "./labels.ts";
 import { denialLines } from "./near-miss-lines.ts";
+import { coverageLines, ruleCoverage } from "./coverage.ts";
 import { type Style, plainStyle } from "./style.ts";
 import { reproduceCommand } from "./reproduce.ts";
 import { expectedMark, isFailure, observedMark, samplesText, seconds, verdictText } from "./live-words.ts";
@@ -80,6 +81,8 @@ export function renderLiveText(plan: Plan, run: LiveRunResult, options: LiveText
       for (const r of explained) out.push(...explainCell(r, run.probeTimeoutMs, style, why.get(r.cell.key) ?? []));
     }
   }
+  const coverage = coverageLines(ruleCoverage(plan, run.ips));
+  if (coverage.length > 0) out.push("", ...coverage.map((l, i) => (i === 0 ? style.bold(l) : style.yellow(safe(l)))));
   out.push("");
   out.push(style.dim(`realise ${seconds(run.timings.realiseMs)}, probe ${seconds(run.timings.probeMs)}, clean up ${seconds(run.timings.cleanupMs)}`));
   out.push(style.dim("Legend: . allowed   X blocked   ? no answer that tells   - not a cell   [ ] needs a look"));

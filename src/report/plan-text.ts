@@ -9,6 +9,7 @@ import { groupResult, splitResults } from "./matrix.ts";
 import { TruthTable, tableKey, type Mark } from "./truth-table.ts";
 import { workloadLabels } from "./labels.ts";
 import { denialLines } from "./near-miss-lines.ts";
+import { coverageLines, ruleCoverage } from "./coverage.ts";
 import { type Style, plainStyle } from "./style.ts";
 import { escapeForTerminal as safe } from "../user-error.ts";
 
@@ -88,6 +89,8 @@ export function renderPlanText(
     }
   }
 
+  const coverage = coverageLines(ruleCoverage(plan, plan.plannedIps));
+  if (coverage.length > 0) out.push("", ...coverage.map((l, i) => (i === 0 ? style.bold(l) : style.yellow(safe(l)))));
   out.push("");
   out.push(summaryLine(summary, style));
   out.push(style.dim("Legend: . allowed   X blocked   ? left to the oracle   - not a cell   [ ] declared and predicted disagree"));

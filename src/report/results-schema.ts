@@ -97,6 +97,19 @@ export const resultsSchema = z.strictObject({
     undeclared: z.number().int(),
     byVerdict: z.partialRecord(verdictKind, z.number().int()),
   }),
+  coverage: z.strictObject({
+    rules: z.array(
+      z.strictObject({
+        policy: z.string(),
+        direction: z.enum(["ingress", "egress"]),
+        rule: z.number().int(),
+        peer: z.number().int().nullable(),
+        cells: z.number().int(),
+        examples: z.array(z.string()),
+      }),
+    ),
+    unexercised: z.array(z.string()),
+  }),
   timings: z.strictObject({ realiseMs: z.number(), probeMs: z.number(), cleanupMs: z.number() }).nullable(),
   outcome: z.enum(["pass", "failures", "infra-error"]),
   ok: z.boolean(),

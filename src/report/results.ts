@@ -14,6 +14,7 @@ import { observedReach, type LiveVerdict, type Stability } from "../verdict/obse
 import type { CellPlanResult, PhasePlanResult, PlanVerdict } from "../verdict/verdict.ts";
 import { workloadLabels } from "./labels.ts";
 import { denialLines } from "./near-miss-lines.ts";
+import { ruleCoverage, type CoverageJson } from "./coverage.ts";
 import { reproduceCommand } from "./reproduce.ts";
 import { NETPROOF_VERSION } from "./version.ts";
 
@@ -35,6 +36,8 @@ export interface Results {
   readonly cluster: ClusterJson | null;
   readonly phases: ReadonlyArray<{ name: string; rounds: number | null; execs: number | null; cells: readonly ResultCell[] }>;
   readonly summary: ResultsSummary;
+  /** For each rule and peer of the scenario's policies, the cells it admits; and those no cell exercises. */
+  readonly coverage: CoverageJson;
   readonly timings: { realiseMs: number; probeMs: number; cleanupMs: number } | null;
   readonly outcome: LiveOutcome;
   /** true exactly when the exit code is 0. */
@@ -122,7 +125,7 @@ export function planResults(plan: Plan, phases: readonly PhasePlanResult[]): Res
     const why = denialLines(plan, p.phase, p.cells, plan.plannedIps);
     return { name: p.phase, rounds: null, execs: null, cells: p.cells.map((c) => planCell(c, why.get(c.cell.key) ?? [])) };
   });
-  return assemble(plan, "plan", out, { cluster: null, timings: null, served: () => null });
+  return assemble(plan, "plan", out, { cluster: null, timings: null, served: () => null, coverage: ruleCoverage(plan, plan.plannedIps) });
 }
 
 export function liveResults(plan: Plan, run: LiveRunResult, facts: ClusterFacts = run.cluster): Results {
@@ -145,14 +148,14 @@ export function liveResults(plan: Plan, run: LiveRunResult, facts: ClusterFacts 
     kubernetesVersion: facts.kubernetesVersion ?? null,
   };
   const served = (address: string) => run.externals.find((e) => e.address === address)?.served ?? null;
-  return assemble(plan, "live", out, { cluster, timings: { ...run.timings }, served });
+  return assemble(plan, "live", out, { cluster, timings: { ...run.timings }, served, coverage: ruleCoverage(plan, run.ips) });
 }
 
 function assemble(
   plan: Plan,
   mode: Results["mode"],
   phases: Results["phases"],
-  extra: { cluster: ClusterJson | null; timings: Results["timings"]; served: (address: string) => boolean | null },
+  extra: { cluster: ClusterJson | null; timings: Results["timings"]; served: (address: string) => boolean | null; coverage: CoverageJson },
 ): Results {
   const all = plan.phases[0]?.workloads ?? [];
   const labels = workloadLabels(all);
@@ -175,6 +178,7 @@ function assemble(
     cluster: extra.cluster,
     phases,
     summary,
+    coverage: extra.coverage,
     timings: extra.timings,
     outcome,
     ok: outcome === "pass",

@@ -26,8 +26,15 @@ export function renderSummaryMarkdown(runs: readonly Results[]): string {
   let tableBudget: number = SUMMARY_LIMITS.tables;
   for (const r of runs) {
     const cells = r.phases.flatMap((p) => p.cells.filter(isFailing).map((c) => ({ phase: p.name, c })));
-    if (cells.length === 0 && r.warnings.length === 0) continue;
+    const idle = r.coverage.unexercised;
+    if (cells.length === 0 && r.warnings.length === 0 && idle.length === 0) continue;
     out.push("", `## ${md(r.scenario.name)}`);
+    if (idle.length > 0) {
+      const used = r.coverage.rules.filter((x) => x.cells > 0).length;
+      out.push("", `Rule coverage: ${used} of ${r.coverage.rules.length} rules and peers admit at least one cell.`, "");
+      for (const s of idle.slice(0, 20)) out.push(`- ${md(s)}`);
+      if (idle.length > 20) out.push(`- … and ${idle.length - 20} more (results.json)`);
+    }
     if (r.scenario.mistake) out.push("", `This scenario shows a mistake on purpose: ${md(r.scenario.mistake)}`);
     if (r.warnings.length > 0) {
       out.push("", "Warnings:", "");

@@ -44,6 +44,21 @@ describe("report files (--report-dir)", function () {
       );
     });
 
+    it("rule coverage finds the dead rules: in results.json, the terminal and summary.md", async () => {
+      const dead = [
+        "rule 0 of shop/db-ingress (ingress) is never exercised by this scenario",
+        "rule 2 of shop/api-policy (ingress) is never exercised by this scenario",
+      ];
+      const [results] = readResults(path.join(out, "results.json"));
+      expect(results?.coverage.unexercised).to.deep.equal(dead);
+      const rule1 = results?.coverage.rules.find((r) => r.policy === "shop/api-policy" && r.direction === "ingress" && r.rule === 1);
+      expect(rule1).to.deep.include({ peer: 0, cells: 2, examples: ["initial: shop/web -> shop/api:8080/TCP", "initial: shop/db -> shop/api:8080/TCP"] });
+      const text = (await netproof("scenario", WRONG_SHOP, "--plan")).stdout;
+      expect(text).to.include(`Rule coverage: 4 of 6 rules and peers admit at least one cell\n  -- ${dead[0]}\n  -- ${dead[1]}\n`);
+      const md = readFileSync(path.join(out, "summary.md"), "utf8");
+      for (const d of dead) expect(md).to.include(`- ${d}`);
+    });
+
     it("writes the four files and exits 1", () => {
       expect(exitCode).to.equal(1);
       for (const f of REPORT_FILES) expect(statSync(path.join(out, f)).size, f).to.be.greaterThan(0);
