@@ -1,6 +1,6 @@
 // Plan mode: scenario → oracle → verdict, no cluster. Wiring only.
 
-import { predictPhase, unsupportedPolicies } from "../oracle/predict-plan.ts";
+import { predictCells, unsupportedPolicies } from "../oracle/predict-plan.ts";
 import type { Plan } from "../scenario/plan.ts";
 import { comparePlanCell, summarisePlan, type PhasePlanResult, type PlanSummary } from "../verdict/verdict.ts";
 
@@ -15,9 +15,9 @@ export function runPlan(plan: Plan): PlanRun {
   const phases: PhasePlanResult[] = [];
   const unmodelled: Array<{ phase: string; ids: string[] }> = [];
   for (const phase of plan.phases) {
-    const predictions = predictPhase(plan, phase, plan.plannedIps);
-    const cells = phase.cells.map((cell) => {
-      const predicted = predictions.get(cell.key);
+    const predictions = predictCells(plan, phase, plan.plannedIps);
+    const cells = phase.cells.map((cell, i) => {
+      const predicted = predictions[i];
       if (!predicted) throw new Error(`oracle gave no prediction for cell ${cell.key}`);
       return comparePlanCell(cell, predicted);
     });

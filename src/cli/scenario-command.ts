@@ -2,8 +2,8 @@
 
 import { loadScenario } from "../scenario/load.ts";
 import { listScenarios, resolveScenario } from "../scenario/library.ts";
-import { renderPlanText } from "../report/plan-text.ts";
-import { planJson } from "../report/plan-json.ts";
+import { writePlanText } from "../report/plan-text.ts";
+import { writePlanJson } from "../report/plan-json.ts";
 import { styleFor } from "../report/style.ts";
 import { formatProblem, UserError } from "../user-error.ts";
 import { runPlan } from "./plan-run.ts";
@@ -28,7 +28,7 @@ export async function scenarioCommand(name: string | undefined, flags: ScenarioF
   const plan = loadScenario(file);
   const run = runPlan(plan);
   if (flags.format === "json") {
-    process.stdout.write(`${JSON.stringify(planJson(plan, run.phases, run.summary), null, 2)}\n`);
+    writePlanJson(plan, run.phases, run.summary, (chunk) => process.stdout.write(chunk));
   } else {
     const errStyle = styleFor(process.stderr);
     for (const w of plan.warnings) {
@@ -41,9 +41,8 @@ export async function scenarioCommand(name: string | undefined, flags: ScenarioF
         ) + "\n",
       );
     }
-    process.stdout.write(
-      `${renderPlanText(plan, run.phases, run.summary, { style: styleFor(process.stdout), verbose: flags.verbose === true })}\n`,
-    );
+    const options = { style: styleFor(process.stdout), verbose: flags.verbose === true };
+    writePlanText(plan, run.phases, run.summary, options, (chunk) => process.stdout.write(chunk));
   }
   return run.summary.mismatches === 0 && run.summary.invalid === 0 ? 0 : 1;
 }

@@ -45,59 +45,89 @@ export function dnsCell(from: string, name: string): CellSpec {
 
 /** Managed × managed × the target's served ports, without hairpin (a workload to itself). */
 export function matrixCells(workloads: readonly PlannedWorkload[]): readonly CellSpec[] {
-  return matrixLayout(workloads).cells;
+  const m = matrixLayout(workloads);
+  return Array.from({ length: m.count }, (_, i) => m.cell(i));
+}
+
+/** One target and port of the matrix: every cell to it shares these. */
+export interface MatrixSlot {
+  readonly to: Target & { readonly kind: "workload" };
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly kind: ProbeKind;
 }
 
 export interface MatrixLayout {
-  /** From-major: every source, then every target, then the target's ports. */
-  readonly cells: readonly CellSpec[];
-  /** slots[i]: which (target, port) cells[i] goes to, 0 … slotCount - 1. */
-  readonly slots: Uint32Array;
-  readonly slotCount: number;
+  readonly count: number;
+  readonly slots: readonly MatrixSlot[];
+  /** Cell i goes from sources[source[i]] to slots[slot[i]]; from-major: source, then target, then port. */
+  readonly sources: readonly string[];
+  readonly source: Uint32Array;
+  readonly slot: Uint32Array;
+  /** Cell i's key. */
+  key(i: number): string;
+  cell(i: number): CellSpec;
   /** Whether a cell (a statement names, say) is one of the matrix's cells. */
-  readonly has: (cell: CellSpec) => boolean;
+  has(cell: CellSpec): boolean;
 }
 
 /**
- * The matrix, with each cell's (target, port) slot so that later stages can
- * work per target and port without building keys. Cells to one target share
- * one `to` object.
+ * The matrix as two arrays of numbers (source and (target, port) slot per
+ * cell) instead of a million objects; Cells are made from it phase by phase.
+ * A key is the source's prefix joined to the slot's suffix, both shared.
  */
 export function matrixLayout(workloads: readonly PlannedWorkload[]): MatrixLayout {
   const managed = workloads.filter((w) => w.managed);
-  const targets = managed.map((w) => ({
-    id: w.id,
-    to: { kind: "workload", workload: w.id } as const satisfies Target,
-    ports: w.ports.map((p) => ({ port: p.port, protocol: p.protocol, kind: probeKindOf(p.protocol) })),
-    firstSlot: 0,
-  }));
-  let slotCount = 0;
-  for (const t of targets) {
-    t.firstSlot = slotCount;
-    slotCount += t.ports.length;
-  }
-  const total = managed.length * slotCount - targets.reduce((n, t) => n + t.ports.length, 0);
-  const cells = new Array<CellSpec>(total);
-  const slots = new Uint32Array(total);
-  let i = 0;
-  for (const from of managed) {
-    const source = from.id;
-    for (const t of targets) {
-      if (t.id === source) continue;
-      for (let p = 0; p < t.ports.length; p++) {
-        const port = t.ports[p] as (typeof t.ports)[number];
-        cells[i] = { key: `${source} -> ${t.id}:${port.port}/${port.protocol}`, from: source, to: t.to, port: port.port, protocol: port.protocol, kind: port.kind };
-        slots[i] = t.firstSlot + p;
-        i++;
-      }
+  const slots: MatrixSlot[] = [];
+  const suffixes: string[] = [];
+  const firstSlot: number[] = [];
+  for (const w of managed) {
+    firstSlot.push(slots.length);
+    const to = { kind: "workload", workload: w.id } as const;
+    for (const p of w.ports) {
+      slots.push({ to, port: p.port, protocol: p.protocol, kind: probeKindOf(p.protocol) });
+      suffixes.push(`${w.id}:${p.port}/${p.protocol}`);
     }
   }
-  const managedIds = new Set(managed.map((w) => w.id));
-  const served = new Map(targets.map((t) => [t.id, t.ports]));
-  const has = (cell: CellSpec): boolean => {
-    if (cell.to.kind !== "workload" || typeof cell.port !== "number" || cell.from === cell.to.workload || !managedIds.has(cell.from)) return false;
-    const ports = served.get(cell.to.workload);
-    return ports !== undefined && ports.some((p) => p.port === cell.port && p.protocol === cell.protocol && p.kind === cell.kind);
+  const count = managed.length * slots.length - slots.length;
+  const source = new Uint32Array(count);
+  const slot = new Uint32Array(count);
+  let i = 0;
+  managed.forEach((from, f) => {
+    const own = firstSlot[f] ?? 0;
+    const ownEnd = own + from.ports.length;
+    for (let s = 0; s < slots.length; s++) {
+      if (s >= own && s < ownEnd) continue;
+      source[i] = f;
+      slot[i] = s;
+      i++;
+    }
+  });
+  const sources = managed.map((w) => w.id);
+  const prefixes = sources.map((id) => `${id} -> `);
+  const key = (n: number) => (prefixes[source[n] ?? 0] ?? "") + (suffixes[slot[n] ?? 0] ?? "");
+  const managedIds = new Set(sources);
+  const served = new Map<string, MatrixSlot[]>();
+  for (const s of slots) {
+    const list = served.get(s.to.workload);
+    if (list) list.push(s);
+    else served.set(s.to.workload, [s]);
+  }
+  return {
+    count,
+    slots,
+    sources,
+    source,
+    slot,
+    key,
+    cell(n) {
+      const s = slots[slot[n] ?? 0] as MatrixSlot;
+      return { key: key(n), from: sources[source[n] ?? 0] ?? "", to: s.to, port: s.port, protocol: s.protocol, kind: s.kind };
+    },
+    has(cell) {
+      if (cell.to.kind !== "workload" || typeof cell.port !== "number" || cell.from === cell.to.workload || !managedIds.has(cell.from)) return false;
+      const ports = served.get(cell.to.workload);
+      return ports !== undefined && ports.some((p) => p.port === cell.port && p.protocol === cell.protocol && p.kind === cell.kind);
+    },
   };
-  return { cells, slots, slotCount, has };
 }

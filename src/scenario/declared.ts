@@ -100,18 +100,23 @@ export class DeclaredResolver {
    * is recorded in conflicts()).
    */
   resolve(cell: CellSpec, candidates: Candidates, inMatrix: boolean): Declared | undefined {
+    return this.resolveFor(cell.key, cell.from, candidates, inMatrix);
+  }
+
+  /** resolve() for a cell given by its key and source (the matrix has no cell objects to pass). */
+  resolveFor(key: string, from: string, candidates: Candidates, inMatrix: boolean): Declared | undefined {
     const { rules } = candidates;
     if (rules.length === 0) return inMatrix ? this.defaultDeclared : undefined;
-    if (rules.length > MEMO_MAX_RULES) return this.decide(cell, rules.filter((r) => r.from.has(cell.from)), inMatrix) ?? undefined;
+    if (rules.length > MEMO_MAX_RULES) return this.decide(key, rules.filter((r) => r.from.has(from)), inMatrix) ?? undefined;
     let mask = 0;
-    for (let i = 0; i < rules.length; i++) if ((rules[i] as Rule).from.has(cell.from)) mask |= 1 << i;
+    for (let i = 0; i < rules.length; i++) if ((rules[i] as Rule).from.has(from)) mask |= 1 << i;
+    if (mask === 0) return inMatrix ? this.defaultDeclared : undefined;
     const memo = candidates.memo.get(mask);
-    if (memo !== undefined) return memo ?? (mask === 0 && inMatrix ? this.defaultDeclared : undefined);
-    const covering = mask === 0 ? [] : rules.filter((_, i) => (mask & (1 << i)) !== 0);
-    const decided = this.decide(cell, covering, inMatrix);
+    if (memo !== undefined) return memo ?? undefined;
+    const decided = this.decide(key, rules.filter((_, i) => (mask & (1 << i)) !== 0), inMatrix);
     // A conflict is recorded once, with the first cell that has it; later
     // cells with the same covering rules are left to the oracle.
-    candidates.memo.set(mask, mask === 0 ? null : decided);
+    candidates.memo.set(mask, decided);
     return decided ?? undefined;
   }
 
@@ -119,7 +124,7 @@ export class DeclaredResolver {
     return [...this.found.values()];
   }
 
-  private decide(cell: CellSpec, covering: readonly Rule[], inMatrix: boolean): Declared | null {
+  private decide(key: string, covering: readonly Rule[], inMatrix: boolean): Declared | null {
     if (covering.length === 0) return inMatrix ? this.defaultDeclared : null;
     let top = -1;
     for (const r of covering) if (r.layer > top) top = r.layer;
@@ -130,7 +135,7 @@ export class DeclaredResolver {
     const rival = winners.find((r) => r.value !== first.value);
     if (rival) {
       const id = `${first.text}@${first.at.line}|${rival.text}@${rival.at.line}`;
-      if (!this.found.has(id)) this.found.set(id, conflict(first, rival, cell));
+      if (!this.found.has(id)) this.found.set(id, conflict(first, rival, key));
       return null;
     }
     return toDeclared(first.value, first.at);
@@ -179,7 +184,7 @@ function dominates(a: Rule, b: Rule): boolean {
   return af >= bf && at >= bt && ap >= bp && (af > bf || at > bt || ap > bp);
 }
 
-function conflict(a: Rule, b: Rule, cell: CellSpec): Problem {
+function conflict(a: Rule, b: Rule, key: string): Problem {
   const same = a.specificity.every((s, i) => s === b.specificity[i]);
   return {
     file: a.at.file,
@@ -187,9 +192,9 @@ function conflict(a: Rule, b: Rule, cell: CellSpec): Problem {
     ...(a.at.column !== undefined ? { column: a.at.column } : {}),
     field: "expect",
     message:
-      `"${a.text}" (line ${a.at.line}) ${verb(a.value)} and "${b.text}" (line ${b.at.line}) ${verb(b.value)} ${cell.key}, ` +
+      `"${a.text}" (line ${a.at.line}) ${verb(a.value)} and "${b.text}" (line ${b.at.line}) ${verb(b.value)} ${key}, ` +
       (same ? "and both are equally specific" : "and neither is more specific than the other"),
-    hint: `add a more specific statement for ${cell.key}, or remove one of the two`,
+    hint: `add a more specific statement for ${key}, or remove one of the two`,
   };
 }
 

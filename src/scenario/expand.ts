@@ -4,7 +4,7 @@
 import path from "node:path";
 import type { NetworkPolicy } from "./network-policy.ts";
 import { UserError, type Problem } from "../user-error.ts";
-import { matrixLayout, type CellSpec, type MatrixLayout } from "./cells.ts";
+import { matrixLayout, type CellSpec, type MatrixLayout, type MatrixSlot } from "./cells.ts";
 import { CLUSTER_DNS } from "./cluster-dns.ts";
 import { DeclaredResolver, type Candidates, type DefaultValue } from "./declared.ts";
 import { compileExpect } from "./expectations.ts";
@@ -117,18 +117,21 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
   for (const state of states) {
     const extras = extraCells(matrix, state.rules, problems);
     const resolver = new DeclaredResolver(state.rules, state.default);
-    const cells: Cell[] = new Array<Cell>(matrix.cells.length + extras.length);
+    const cells: Cell[] = new Array<Cell>(matrix.count + extras.length);
     // Per (target, port) slot: the rules that can decide its cells.
-    const bySlot = new Array<Candidates | undefined>(matrix.slotCount);
+    const bySlot = matrix.slots.map((slot) => resolver.candidates(slot));
     const oracle: Declared = { kind: "oracle" };
-    matrix.cells.forEach((c, i) => {
-      const slot = matrix.slots[i] ?? 0;
-      const candidates = bySlot[slot] ?? (bySlot[slot] = resolver.candidates(c));
-      const declared = resolver.resolve(c, candidates, true) ?? oracle;
-      cells[i] = { key: c.key, from: c.from, to: c.to, port: c.port, protocol: c.protocol, kind: c.kind, declared };
-    });
+    const { source, slot, sources, slots } = matrix;
+    for (let i = 0; i < matrix.count; i++) {
+      const s = slots[slot[i] ?? 0] as MatrixSlot;
+      const from = sources[source[i] ?? 0] ?? "";
+      const key = matrix.key(i);
+      const candidates = bySlot[slot[i] ?? 0] as Candidates;
+      const declared = candidates.rules.length === 0 ? resolver.fallback : (resolver.resolveFor(key, from, candidates, true) ?? oracle);
+      cells[i] = { key, from, to: s.to, port: s.port, protocol: s.protocol, kind: s.kind, declared };
+    }
     extras.forEach((c, i) => {
-      cells[matrix.cells.length + i] = { ...c, declared: resolver.resolve(c, resolver.candidates(c), false) ?? oracle };
+      cells[matrix.count + i] = { ...c, declared: resolver.resolve(c, resolver.candidates(c), false) ?? oracle };
     });
     const conflicts = resolver.conflicts();
     problems.push(...conflicts.filter((c) => !problems.some((p) => p.message === c.message)));

@@ -110,19 +110,22 @@ describe("cli: netproof scenario", function () {
     const report = JSON.parse(r.stdout) as {
       format: string;
       ok: boolean;
+      targets: Array<Record<string, unknown>>;
+      outcomes: Array<Record<string, unknown>>;
       phases: Array<{ name: string; cells: Array<Record<string, unknown>> }>;
     };
-    expect(report.format).to.equal("netproof.plan/v1");
+    expect(report.format).to.equal("netproof.plan/v2");
     expect(report.ok).to.equal(true);
     const cells = report.phases[0]?.cells ?? [];
     const batchToDb = cells.find((c) => c.key === "prod/batch -> prod/db:5432/TCP");
-    expect(batchToDb).to.deep.include({ declared: "deny", predicted: "deny", verdict: "pass", probe: "tcp" });
-    expect(batchToDb?.ingress).to.deep.equal({ kind: "denied", isolatedBy: ["prod/db-ingress"] });
+    expect(report.targets[Number(batchToDb?.target)]).to.deep.equal({ to: { kind: "workload", workload: "prod/db" }, port: 5432, protocol: "TCP", probe: "tcp" });
+    const outcome = report.outcomes[Number(batchToDb?.outcome)];
+    expect(outcome).to.deep.include({ declared: "deny", predicted: "deny", verdict: "pass" });
+    expect(outcome?.ingress).to.deep.equal({ kind: "denied", isolatedBy: ["prod/db-ingress"] });
     for (const c of cells) {
-      expect(c).to.have.all.keys(
-        "key", "from", "to", "port", "protocol", "probe", "http", "declared", "declaredAt",
-        "predicted", "verdict", "reason", "egress", "ingress",
-      );
+      expect(c).to.have.all.keys("key", "from", "target", "outcome");
+      expect(report.targets[Number(c.target)]).to.have.any.keys("to");
+      expect(report.outcomes[Number(c.outcome)]).to.have.all.keys("declared", "declaredAt", "predicted", "verdict", "egress", "ingress");
     }
   });
 
