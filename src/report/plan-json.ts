@@ -110,9 +110,14 @@ export function writePlanJson(
   };
   const warnings = plan.warnings.map((w) => ({ file: w.at.file, line: w.at.line, field: w.field, message: w.message }));
   emit(`{\n  "format": ${JSON.stringify(PLAN_JSON_FORMAT)},\n  "scenario": ${JSON.stringify(scenario)},\n`);
-  emit(`  "warnings": ${list(warnings)},\n`);
-  emit(`  "targets": ${list(targets.values)},\n`);
-  emit(`  "outcomes": ${list(outcomes.values)},\n`);
+  const list = (name: string, values: readonly unknown[]) => {
+    emit(`  ${JSON.stringify(name)}: [`);
+    values.forEach((v, i) => emit(`${i === 0 ? "" : ","}\n    ${JSON.stringify(v)}`));
+    emit(values.length === 0 ? "],\n" : "\n  ],\n");
+  };
+  list("warnings", warnings);
+  list("targets", targets.values);
+  list("outcomes", outcomes.values);
   emit(`  "phases": [`);
   phases.forEach((phase, p) => {
     const index = indexes[p] ?? new Int32Array(0);
@@ -215,11 +220,6 @@ class OutcomeTable {
     }
     return i;
   }
-}
-
-/** A JSON array, one element per line. */
-function list(values: readonly unknown[]): string {
-  return values.length === 0 ? "[]" : `[\n${values.map((v) => `    ${JSON.stringify(v)}`).join(",\n")}\n  ]`;
 }
 
 /** Distinct values by content; the same object is looked up by identity first. */

@@ -136,8 +136,8 @@ export const FULL_TABLE_MAX = 30;
 const OTHERS_MAX = 30;
 /** Past this many disagreements, those with the same explanation print together. */
 const EXPLAINED_MAX = 30;
-/** A group label longer than this is replaced by g1, g2, … and spelled out under the table. */
-const LABEL_MAX = 24;
+/** A group label longer than this (a table column is as wide as its widest label) is replaced by g1, g2, … and spelled out under the table. */
+const LABEL_MAX = 12;
 
 interface TablePair {
   readonly rows: readonly string[];

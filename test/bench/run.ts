@@ -1,10 +1,11 @@
-// `npm run bench [-- oracle|probe]`: the performance figures the issues ask
+// `npm run bench [-- oracle|plan|probe]`: the performance figures the issues ask
 // for. Measured here, never asserted in tests (timing asserts flake).
 
 import { runOracleBench } from "./oracle.ts";
+import { runPlanBench } from "./plan.ts";
 import { runProbeBench } from "./probe.ts";
 
-const benches: Record<string, () => Promise<void>> = { oracle: runOracleBench, probe: runProbeBench };
+const benches: Record<string, () => Promise<void>> = { oracle: runOracleBench, plan: runPlanBench, probe: runProbeBench };
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in benches));
