@@ -189,7 +189,28 @@ class OutcomeTable {
   private readonly decisions = new DecisionTable();
   private readonly byParts = new Map<number, Map<number, number>>();
 
+  private readonly byIdentity = new Map<object, Map<object, number>>();
+
+  /**
+   * Expansion shares declared values and the oracle stage shares equal
+   * predictions, so most cells are found by those two objects alone.
+   */
   index(r: CellPlanResult): number {
+    let byPrediction = this.byIdentity.get(r.cell.declared);
+    if (!byPrediction) {
+      byPrediction = new Map();
+      this.byIdentity.set(r.cell.declared, byPrediction);
+    }
+    // The verdict follows from declared and predicted: the pair is enough.
+    let i = byPrediction.get(r.predicted);
+    if (i === undefined) {
+      i = this.byContent(r);
+      byPrediction.set(r.predicted, i);
+    }
+    return i;
+  }
+
+  private byContent(r: CellPlanResult): number {
     const d = r.cell.declared;
     const p = r.predicted;
     const at = d.kind === "oracle" ? -1 : this.declarations.index(d.at);
