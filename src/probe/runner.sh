@@ -459,8 +459,17 @@ batch_open() {
 # written with one printf (each redirection costs syscalls)
 batch_add() {
   case "$4" in *:*) _host="[$4]" ;; *) _host=$4 ;; esac
+  # The expected identity rides in the write-out line ("+identity") when it
+  # is plain; otherwise it goes to a file ("=") that curl_report reads.
+  _exp=-
   if [ "$3" = tcp ]; then
-    printf '%s' "$7" >"$dir/$1.expect"
+    case "$7" in
+      *[!A-Za-z0-9._/:-]*)
+        printf '%s' "$7" >"$dir/$1.expect"
+        _exp='='
+        ;;
+      *) _exp="+$7" ;;
+    esac
     _req=
     _path=/
   elif [ "$7" = HEAD ]; then
@@ -473,8 +482,8 @@ batch_add() {
   if [ "$_bops" -eq 0 ]; then _next=; else _next='next'; fi
   _bops=$((_bops + 1))
   # A connect gets T; an answer T more, so a slow server is not a silent drop.
-  printf '%s\nurl = http://%s:%s%s\n%s\ngloboff\nnoproxy = "*"\noutput = "/dev/null"\nconnect-timeout = %s\nmax-time = %s\nwrite-out = "%s %s %s %%{exitcode} %%{http_code} %%{time_connect} %%{time_total} %%header{x-netproof-pod} :%%{errormsg}\\n"\n' \
-    "$_next" "$_host" "$5" "$_path" "$_req" "$6" "$(($6 * 2))" "$1" "$2" "$3" >&4
+  printf '%s\nurl = http://%s:%s%s\n%s\ngloboff\nnoproxy = "*"\noutput = "/dev/null"\nconnect-timeout = %s\nmax-time = %s\nwrite-out = "%s %s %s %s %%{exitcode} %%{http_code} %%{time_connect} %%{time_total} %%header{x-netproof-pod} :%%{errormsg}\\n"\n' \
+    "$_next" "$_host" "$5" "$_path" "$_req" "$6" "$(($6 * 2))" "$1" "$2" "$3" "$_exp" >&4
   printf '%s %s\n' "$1" "$2" >&5
 }
 
@@ -507,11 +516,12 @@ curl_batch() {
 
 # curl_report writeout-line: the result line of one batched probe
 curl_report() {
-  # n id kind exit http-code time-connect time-total pod :errormsg
+  # n id kind expect exit http-code time-connect time-total pod :errormsg
   _rest=$1
   _n=${_rest%% *} _rest=${_rest#* }
   _id=${_rest%% *} _rest=${_rest#* }
   _kind=${_rest%% *} _rest=${_rest#* }
+  _exp=${_rest%% *} _rest=${_rest#* }
   _x=${_rest%% *} _rest=${_rest#* }
   _code=${_rest%% *} _rest=${_rest#* }
   _tc=${_rest%% *} _rest=${_rest#* }
@@ -525,8 +535,11 @@ curl_report() {
   _f=${_f#0}
   _f=${_f#0}
   is_uint "$_s" && is_uint "$_f" && _ms=$((_s * 1000 + _f)) || _ms=0
-  _expect=
-  [ "$_kind" = tcp ] && read_first "$dir/$_n.expect" && _expect=$_line
+  case "$_exp" in
+    +*) _expect=${_exp#+} ;;
+    =) read_first "$dir/$_n.expect" && _expect=$_line ;;
+    *) _expect= ;;
+  esac
   curl_verdict "$_kind" "$_expect" "$_x" "$_code" "$_tc" "$_pod" "$_err"
   line "$_id" "$_o" "$_ms" "$_d" >"$dir/$_n.line"
 }
