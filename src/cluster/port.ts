@@ -18,6 +18,14 @@ export interface PodRef {
   readonly name: string;
 }
 
+/** Names a Service. */
+export type ServiceRef = PodRef;
+
+export interface ServiceAddress extends ServiceRef {
+  /** The Service's ClusterIP, as the cluster assigned it. */
+  readonly clusterIp: string;
+}
+
 export interface ReadyPod extends PodRef {
   /** The pod's IPv4 (or only) address. */
   readonly ip: string;
@@ -72,6 +80,11 @@ export interface Cluster {
   delete(refs: readonly ObjectRef[]): Promise<void>;
   /** Resolves when every pod is Ready; rejects with a message that says what is wrong. */
   waitForPods(pods: readonly PodRef[], options: WaitOptions): Promise<ReadyPod[]>;
+  /**
+   * The ClusterIP of each applied Service (Service cells probe it); rejects
+   * naming a Service that does not exist or has no ClusterIP (headless).
+   */
+  serviceAddresses(services: readonly ServiceRef[]): Promise<ServiceAddress[]>;
   /** Runs an argv in a pod (never through a shell it builds). The probe engine's Transport. */
   exec(pod: PodRef, argv: readonly string[], options: ExecOptions): Promise<ExecResult>;
   /** Puts netproof servers at the scenario's external addresses where this cluster can. */
