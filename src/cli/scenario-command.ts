@@ -6,6 +6,7 @@ import { writePlanText } from "../report/plan-text.ts";
 import { writePlanJson } from "../report/plan-json.ts";
 import { styleFor } from "../report/style.ts";
 import { formatProblem, UserError } from "../user-error.ts";
+import { fdWriter } from "./output.ts";
 import { runPlan } from "./plan-run.ts";
 import type { ScenarioFlags } from "./main.ts";
 
@@ -28,7 +29,7 @@ export async function scenarioCommand(name: string | undefined, flags: ScenarioF
   const plan = loadScenario(file);
   const run = runPlan(plan);
   if (flags.format === "json") {
-    writePlanJson(plan, run.phases, run.summary, (chunk) => process.stdout.write(chunk));
+    writePlanJson(plan, run.phases, run.summary, fdWriter(1));
   } else {
     const errStyle = styleFor(process.stderr);
     for (const w of plan.warnings) {
@@ -42,7 +43,7 @@ export async function scenarioCommand(name: string | undefined, flags: ScenarioF
       );
     }
     const options = { style: styleFor(process.stdout), verbose: flags.verbose === true };
-    writePlanText(plan, run.phases, run.summary, options, (chunk) => process.stdout.write(chunk));
+    writePlanText(plan, run.phases, run.summary, options, fdWriter(1));
   }
   return run.summary.mismatches === 0 && run.summary.invalid === 0 ? 0 : 1;
 }
