@@ -3,12 +3,14 @@
 
 import { fileURLToPath } from "node:url";
 import path from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { UserError, formatProblem } from "../user-error.ts";
 import { scenarioCommand } from "./scenario-command.ts";
 import { schemaCommand } from "./schema-command.ts";
 
-export const EXIT = { ok: 0, mismatch: 1, usage: 2, internal: 3 } as const;
+import { EXIT } from "./exit.ts";
+
+export { EXIT };
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const DEFAULT_SCENARIO_DIR = path.join(repoRoot, "scenarios");
@@ -21,12 +23,17 @@ export function buildProgram(): Command {
 
   program
     .command("scenario")
-    .description("check a scenario: --plan predicts every cell from the policies, without a cluster")
+    .description("check a scenario on a cluster, or with --plan predict every cell from the policies without one")
     .argument("[scenario]", "a scenario name from the library (see --list) or a path to a scenario file")
     .option("--plan", "no cluster: compare declared and predicted reachability")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--list", "list the scenarios in the library with their descriptions")
     .option("--verbose", "explain every cell, not only the disagreements")
+    .option("--cluster <profile>", "live runs: k3s in Docker with this profile (clusters/*.yaml)")
+    .option("--kubeconfig <file>", "live runs: an existing cluster")
+    .option("--image <ref>", "the image of netproof's pods (default: netshoot pinned by digest)")
+    .option("--probe-timeout <ms>", "live runs: each probe's timeout (whole seconds, rounded up)", milliseconds, 2000)
+    .option("--observe <ms>", "live runs: watch every cell at least this long after each change", milliseconds, 5000)
     .option("--dir <dir>", "the scenario library folder", DEFAULT_SCENARIO_DIR)
     .showHelpAfterError("(run with --help for the flags)")
     .action(async (scenario: string | undefined, opts: ScenarioFlags) => {
@@ -50,6 +57,17 @@ export interface ScenarioFlags {
   readonly list?: boolean;
   readonly verbose?: boolean;
   readonly dir: string;
+  readonly cluster?: string;
+  readonly kubeconfig?: string;
+  readonly image?: string;
+  readonly probeTimeout: number;
+  readonly observe: number;
+}
+
+function milliseconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("expected a whole number of milliseconds, e.g. 2000");
+  return n;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

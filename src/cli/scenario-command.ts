@@ -8,6 +8,10 @@ import { styleFor } from "../report/style.ts";
 import { formatProblem, UserError } from "../user-error.ts";
 import { fdWriter } from "./output.ts";
 import { runPlan } from "./plan-run.ts";
+import { openCluster } from "./cluster-factory.ts";
+import { liveCommand } from "./live-command.ts";
+import type { LiveOptions } from "./live-run.ts";
+import { randomBytes } from "node:crypto";
 import type { ScenarioFlags } from "./main.ts";
 
 export async function scenarioCommand(name: string | undefined, flags: ScenarioFlags): Promise<number> {
@@ -19,14 +23,15 @@ export async function scenarioCommand(name: string | undefined, flags: ScenarioF
     });
   }
   const file = resolveScenario(name, flags.dir);
+  const plan = loadScenario(file);
   if (!flags.plan) {
-    throw new UserError({
-      message:
-        "live runs (k3s + Calico in Docker, or an existing cluster) are not available in this version of netproof",
-      hint: `run it in plan mode, which needs no cluster: npm run scenario ${name} -- --plan`,
+    const cluster = await openCluster(flags, name);
+    return liveCommand(plan, cluster, flags, liveDefaults(flags), {
+      stdout: (t) => process.stdout.write(t),
+      stderr: (t) => process.stderr.write(t),
+      style: styleFor(process.stdout),
     });
   }
-  const plan = loadScenario(file);
   const run = runPlan(plan);
   if (flags.format === "json") {
     writePlanJson(plan, run.phases, run.summary, fdWriter(1));
@@ -56,4 +61,15 @@ function listCommand(flags: ScenarioFlags): number {
     process.stdout.write(`${e.name.padEnd(width)}  ${e.description}${note}\n`);
   }
   return 0;
+}
+
+/** Probe settings of a live run from the command line. */
+function liveDefaults(flags: ScenarioFlags): Omit<LiveOptions, "onProgress"> {
+  return {
+    runId: `np-${randomBytes(3).toString("hex")}`,
+    ...(flags.image !== undefined ? { image: flags.image } : {}),
+    probe: { timeoutMs: Math.max(1, flags.probeTimeout), requiredStreak: 2 },
+    // A CNI programs policies a moment after they are applied: watch each change this long.
+    observeMs: flags.observe,
+  };
 }

@@ -1,11 +1,12 @@
-// `npm run bench [-- oracle|plan|probe]`: the performance figures the issues ask
+// `npm run bench [-- oracle|plan|probe|live]`: the performance figures the issues ask
 // for. Measured here, never asserted in tests (timing asserts flake).
 
 import { runOracleBench } from "./oracle.ts";
 import { runPlanBench } from "./plan.ts";
 import { runProbeBench } from "./probe.ts";
+import { runLiveBench } from "./live.ts";
 
-const benches: Record<string, () => Promise<void>> = { oracle: runOracleBench, plan: runPlanBench, probe: runProbeBench };
+const benches: Record<string, () => Promise<void>> = { oracle: runOracleBench, plan: runPlanBench, probe: runProbeBench, live: runLiveBench };
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in benches));

@@ -161,10 +161,17 @@ describe("cli: netproof scenario", function () {
     expect(format.stderr).to.include("Allowed choices are text, json");
   });
 
-  it("says plainly that live runs are not available yet, instead of pretending", async () => {
+  it("says plainly that this build has no cluster adapter yet, names the planned ones, instead of pretending", async () => {
     const r = await netproof("scenario", "three-tier");
     expect(r.exitCode).to.equal(2);
-    expect(r.stderr).to.include("live runs");
-    expect(r.stderr).to.include("--plan");
+    expect(r.stderr).to.include("a live run needs a cluster, and this build of netproof has no cluster adapter yet");
+    expect(r.stderr).to.include("--kubeconfig <file>");
+    expect(r.stderr).to.include("--cluster <profile>");
+    expect(r.stderr).to.include("npm run scenario three-tier -- --plan");
+    expect(r.stdout).to.equal("");
+    // Bad input is still bad input before any cluster is asked for.
+    const typo = await netproof("scenario", "three-tir");
+    expect(typo.exitCode).to.equal(2);
+    expect(typo.stderr).to.include('did you mean "three-tier"?');
   });
 });

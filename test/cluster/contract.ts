@@ -26,7 +26,8 @@ export interface ContractOptions {
 
 const DEFAULT_IMAGE = "nicolaka/netshoot:v0.13";
 
-export function clusterContract(name: string, makeCluster: () => Promise<ContractSubject>, options: ContractOptions = {}): void {
+/** `makeCluster` gets the run id the contract's objects carry in RUN_LABEL (adapters that check ownership need it). */
+export function clusterContract(name: string, makeCluster: (run: string) => Promise<ContractSubject>, options: ContractOptions = {}): void {
   const podTimeoutMs = options.podTimeoutMs ?? 30_000;
   const image = options.image ?? DEFAULT_IMAGE;
 
@@ -98,7 +99,7 @@ export function clusterContract(name: string, makeCluster: () => Promise<Contrac
       (await sh(client, `echo hello | nc -w 2 ${address} ${port}`)).stdout.trim();
 
     before(async () => {
-      subject = await makeCluster();
+      subject = await makeCluster(run);
       cluster = subject.cluster;
       await cluster.apply(base);
     });
@@ -248,7 +249,7 @@ export function clusterContract(name: string, makeCluster: () => Promise<Contrac
 
     describe("cleanup", () => {
       it("removes everything, and can run twice", async () => {
-        const s = await makeCluster();
+        const s = await makeCluster(run);
         try {
           await s.cluster.apply([namespace(), clientPod, service("server", { app: "server" })]);
           await s.cluster.waitForPods([client], { timeoutMs: podTimeoutMs });
@@ -264,7 +265,7 @@ export function clusterContract(name: string, makeCluster: () => Promise<Contrac
       });
 
       it("removes everything after a partial start: pods still starting, or nothing applied", async () => {
-        const s = await makeCluster();
+        const s = await makeCluster(run);
         try {
           await s.cluster.apply([namespace(), serverPod({}), clientPod]);
           await s.cluster.cleanup();
@@ -273,7 +274,7 @@ export function clusterContract(name: string, makeCluster: () => Promise<Contrac
           await s.cluster.cleanup();
           await s.teardown();
         }
-        const empty = await makeCluster();
+        const empty = await makeCluster(run);
         await empty.cluster.cleanup();
         await empty.cluster.cleanup();
         expect(await empty.residue()).to.deep.equal([]);

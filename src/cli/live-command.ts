@@ -1,0 +1,53 @@
+// `netproof scenario <name>` on a cluster: progress on stderr, the report on
+// stdout, and the exit code. Wiring only.
+import type { Cluster } from "../cluster/port.ts";
+import type { Plan } from "../scenario/plan.ts";
+import { liveJson } from "../report/live-json.ts";
+import { renderLiveText } from "../report/live-text.ts";
+import { progressLine } from "../report/live-progress.ts";
+import type { Style } from "../report/style.ts";
+import { liveOutcome } from "../verdict/live-summary.ts";
+import { ClusterFailure, runLive, type LiveOptions } from "./live-run.ts";
+import { EXIT } from "./exit.ts";
+import { unsupportedPolicies } from "../oracle/predict-plan.ts";
+import { formatProblem } from "../user-error.ts";
+
+export interface LiveCommandIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly style: Style;
+}
+
+export async function liveCommand(
+  plan: Plan,
+  cluster: Cluster,
+  flags: { readonly format: "text" | "json"; readonly verbose?: boolean },
+  options: Omit<LiveOptions, "onProgress">,
+  io: LiveCommandIo,
+): Promise<number> {
+  for (const w of plan.warnings) io.stderr(`warning: ${formatProblem({ ...w.at, field: w.field, message: w.message })}\n`);
+  for (const phase of plan.phases) {
+    const ignored = unsupportedPolicies(phase).map((m) => m.id);
+    if (ignored.length > 0) {
+      io.stderr(`warning: phase ${phase.name}: the oracle models Kubernetes NetworkPolicy only; it ignores ${ignored.join(", ")} (they are applied all the same)\n`);
+    }
+  }
+  let run;
+  try {
+    run = await runLive(plan, cluster, { ...options, onProgress: (p) => io.stderr(`${progressLine(p)}\n`) });
+  } catch (err) {
+    if (!(err instanceof ClusterFailure)) throw err;
+    io.stderr(`netproof: the cluster failed during ${err.message}\n`);
+    return EXIT.infra;
+  }
+  if (flags.format === "json") io.stdout(`${JSON.stringify(liveJson(plan, run), null, 2)}\n`);
+  else io.stdout(`${renderLiveText(plan, run, { style: io.style, verbose: flags.verbose === true })}\n`);
+  switch (liveOutcome(run.summary)) {
+    case "pass":
+      return EXIT.ok;
+    case "failures":
+      return EXIT.mismatch;
+    case "infra-error":
+      return EXIT.infra;
+  }
+}

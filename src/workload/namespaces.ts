@@ -1,0 +1,50 @@
+// Planned namespace names and the names a run really uses. A shared cluster
+// gets a fresh namespace per run (the Kubernetes adapter renames them); every
+// object netproof applies must then say the new name, including the policies'
+// own references to namespaces.
+import type { KubeObject } from "../scenario/plan.ts";
+import { METADATA_NAME } from "../scenario/model.ts";
+
+/** Planned namespace name -> the name on the cluster. Namespaces netproof does not create keep theirs. */
+export type NamespaceMapping = (planned: string) => string;
+
+export const identityMapping: NamespaceMapping = (planned) => planned;
+
+/**
+ * The object in the namespace it really lives in: `metadata.namespace`, and
+ * every selector on `kubernetes.io/metadata.name` (matchLabels and
+ * matchExpressions values), so a policy that names `shop` still selects the
+ * namespace that stands for it. Other label selectors are left alone: they
+ * select on labels, which are carried over unchanged.
+ */
+export function rewriteNamespaces(object: KubeObject, map: NamespaceMapping): KubeObject {
+  const rewritten = rewriteSelectors(object, map) as KubeObject;
+  const ns = object.metadata.namespace;
+  return ns === undefined ? rewritten : { ...rewritten, metadata: { ...rewritten.metadata, namespace: map(ns) } };
+}
+
+function rewriteSelectors(value: unknown, map: NamespaceMapping): unknown {
+  if (Array.isArray(value)) return value.map((v) => rewriteSelectors(v, map));
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (key === "matchLabels" && isRecord(v)) out[key] = rewriteMatchLabels(v, map);
+    else if (key === "matchExpressions" && Array.isArray(v)) out[key] = v.map((e) => rewriteExpression(e, map));
+    else out[key] = rewriteSelectors(v, map);
+  }
+  return out;
+}
+
+function rewriteMatchLabels(labels: Record<string, unknown>, map: NamespaceMapping): Record<string, unknown> {
+  const value = labels[METADATA_NAME];
+  return typeof value === "string" ? { ...labels, [METADATA_NAME]: map(value) } : labels;
+}
+
+function rewriteExpression(expression: unknown, map: NamespaceMapping): unknown {
+  if (!isRecord(expression) || expression.key !== METADATA_NAME || !Array.isArray(expression.values)) return expression;
+  return { ...expression, values: expression.values.map((v: unknown) => (typeof v === "string" ? map(v) : v)) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
