@@ -44,9 +44,9 @@ export function renderLiveText(plan: Plan, run: LiveRunResult, options: LiveText
       const expected = new TruthTable(rows, columns);
       const observed = new TruthTable(rows, columns);
       const flagged = new Set<string>();
-      for (const row of group.rows) {
-        for (const column of group.columns) {
-          const r = groupResult(group, row, column);
+      for (const [ri, row] of group.rows.entries()) {
+        for (const [ci, column] of group.columns.entries()) {
+          const r = groupResult(group, ri, ci);
           if (!r) continue;
           expected.set(label(row), label(column), expectedMark(r));
           observed.set(label(row), label(column), observedMark(r));
