@@ -4,7 +4,8 @@
 // Tables are flat arrays indexed by row and column position: a million cells
 // cost no key strings.
 
-import type { Cell, Protocol } from "../scenario/plan.ts";
+import type { Protocol } from "../kube/protocol.ts";
+import type { Cell } from "../scenario/plan.ts";
 
 export interface MatrixGroup<R> {
   /** e.g. `8080/TCP`. */

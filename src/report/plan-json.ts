@@ -133,8 +133,7 @@ export function writePlanJson(
     emit(`${phase.cells.length === 0 ? "" : "\n      "}]\n    }`);
   });
   emit(`${phases.length === 0 ? "" : "\n  "}],\n`);
-  const ok = summary.mismatches === 0 && summary.invalid === 0;
-  emit(`  "summary": ${JSON.stringify(summary)},\n  "ok": ${ok}\n}\n`);
+  emit(`  "summary": ${JSON.stringify(summary)},\n  "ok": ${summary.ok}\n}\n`);
   if (buffer.length > 0) write(buffer);
 }
 

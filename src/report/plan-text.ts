@@ -10,6 +10,7 @@ import { groupTable, WILDCARD } from "./table-groups.ts";
 import { renderTable, type Mark } from "./truth-table.ts";
 import { workloadLabels } from "./labels.ts";
 import { type Style, plainStyle } from "./style.ts";
+import { escapeForTerminal as safe } from "../user-error.ts";
 
 export interface PlanTextOptions {
   readonly style?: Style;
@@ -69,15 +70,16 @@ function writeLines(
   out: { push(...lines: string[]): void },
 ): void {
   const style = options.style ?? plainStyle;
-  out.push(style.bold(`${plan.scenario.name}`) + ` — ${plan.scenario.description}`);
-  out.push(style.dim(plan.scenario.file));
+  // Text from files is escaped before styling, so only netproof's own styling reaches the terminal.
+  out.push(style.bold(safe(plan.scenario.name)) + ` — ${safe(plan.scenario.description)}`);
+  out.push(style.dim(safe(plan.scenario.file)));
   if (plan.scenario.demonstratesMistake) {
-    out.push(style.yellow(`This scenario shows a mistake on purpose: ${plan.scenario.demonstratesMistake}`));
+    out.push(style.yellow(`This scenario shows a mistake on purpose: ${safe(plan.scenario.demonstratesMistake)}`));
   }
   const managed = plan.phases[0]?.workloads.filter((w) => w.managed) ?? [];
   const allWorkloads = plan.phases[0]?.workloads ?? [];
   const labels = workloadLabels(allWorkloads);
-  const label = (id: string) => labels.get(id) ?? id;
+  const label = (id: string) => safe(labels.get(id) ?? id);
   const order = [...managed.map((w) => w.id), ...allWorkloads.filter((w) => !w.managed).map((w) => w.id)];
 
   const namespaces = namespaceMembers(managed);
@@ -86,13 +88,13 @@ function writeLines(
 
   for (const phase of phases) {
     out.push("");
-    out.push(style.bold(`Phase ${phase.phase}`));
+    out.push(style.bold(`Phase ${safe(phase.phase)}`));
     const { groups, others } = splitResults(phase.cells, order);
     for (const group of groups) {
       const full = options.verbose === true || (group.rows.length <= FULL_TABLE_MAX && group.columns.length <= FULL_TABLE_MAX);
       out.push("");
       if (full) {
-        out.push(`  ${style.bold(group.title)}`);
+        out.push(`  ${style.bold(safe(group.title))}`);
         out.push(...sideBySide(fullTables(group, label), style));
       } else {
         out.push(...groupedTable(group, peerFinder(workloadsOf(phase.phase)), describe, label, style));
@@ -102,7 +104,7 @@ function writeLines(
       out.push("");
       out.push(`  ${style.bold("Other cells")}`);
       const listed = options.verbose === true || others.length <= OTHERS_MAX ? others.map((r) => ({ first: r, sources: [r.cell.from] })) : groupOthers(others);
-      const text = listed.map((g) => (g.sources.length === 1 ? g.first.cell.key : `${describe(g.sources)} -> ${targetPart(g.first)}`));
+      const text = listed.map((g) => safe(g.sources.length === 1 ? g.first.cell.key : `${describe(g.sources)} -> ${targetPart(g.first)}`));
       const width = text.reduce((n, t) => Math.max(n, t.length), 0);
       listed.forEach((g, i) => {
         const ok = g.first.verdict.kind === "pass";
@@ -380,11 +382,11 @@ function explainGroup(g: ExplainedGroup, describe: (ids: readonly string[]) => s
 function explainCell(r: CellPlanResult, style: Style): string[] {
   const lines: string[] = [];
   const ok = r.verdict.kind === "pass";
-  lines.push(`  ${ok ? style.green("ok") : style.red("!!")} ${r.cell.key}`);
+  lines.push(`  ${ok ? style.green("ok") : style.red("!!")} ${safe(r.cell.key)}`);
   const declared = r.cell.declared;
   if (declared.kind === "oracle") lines.push(`       declared: nothing (left to the oracle)`);
-  else lines.push(`       declared: ${declared.kind} at ${declared.at.file}:${declared.at.line}`);
-  lines.push(`       predicted: ${describePrediction(r.predicted, r.cell.key)}`);
+  else lines.push(`       declared: ${declared.kind} at ${safe(declared.at.file)}:${declared.at.line}`);
+  lines.push(`       predicted: ${safe(describePrediction(r.predicted, r.cell.key))}`);
   return lines;
 }
 
@@ -417,5 +419,5 @@ export function summaryLine(s: PlanSummary, style: Style = plainStyle): string {
   const text =
     `plan: ${s.cells} cells, ${s.pass} agree, ${s.mismatches} disagree, ${s.invalid} invalid` +
     (s.undeclared > 0 ? ` (${s.undeclared} left to the oracle)` : "");
-  return s.mismatches === 0 && s.invalid === 0 ? style.green(text) : style.red(text);
+  return s.ok ? style.green(text) : style.red(text);
 }
