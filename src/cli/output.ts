@@ -4,6 +4,7 @@
 // synchronously to the file descriptor, waiting out a full pipe.
 
 import { writeSync } from "node:fs";
+import { isMainThread } from "node:worker_threads";
 
 /** A write function for a report: synchronous, bounded memory; a reader that went away (EPIPE) ends the output quietly. */
 export function fdWriter(fd: number): (chunk: string) => void {
@@ -31,4 +32,14 @@ export function fdWriter(fd: number): (chunk: string) => void {
       }
     }
   };
+}
+
+/**
+ * The report writer for stdout. Only the main thread owns fd 1: a worker
+ * thread's `process.stdout` is a stream to its parent, so there writing to the
+ * descriptor would bypass it.
+ */
+export function stdoutWriter(): (chunk: string) => void {
+  if (!isMainThread) return (chunk) => void process.stdout.write(chunk);
+  return fdWriter(1);
 }

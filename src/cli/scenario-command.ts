@@ -8,7 +8,7 @@ import { styleFor } from "../report/style.ts";
 import { libraryLines } from "../report/library-list.ts";
 import { warningLines } from "../report/warnings.ts";
 import { escapeJsonForTerminal, UserError } from "../user-error.ts";
-import { fdWriter } from "./output.ts";
+import { stdoutWriter } from "./output.ts";
 import { runPlan } from "./plan-run.ts";
 import { openCluster } from "./cluster-factory.ts";
 import { liveCommand } from "./live-command.ts";
@@ -36,12 +36,12 @@ export async function scenarioCommand(name: string | undefined, flags: ScenarioF
   }
   const run = runPlan(plan);
   if (flags.format === "json") {
-    const out = fdWriter(1);
+    const out = stdoutWriter();
     writePlanJson(plan, run.phases, run.summary, (chunk) => out(escapeJsonForTerminal(chunk)));
   } else {
     for (const line of warningLines(plan.warnings, styleFor(process.stderr))) process.stderr.write(`${line}\n`);
     const options = { style: styleFor(process.stdout), verbose: flags.verbose === true };
-    writePlanText(plan, run.phases, run.summary, options, fdWriter(1));
+    writePlanText(plan, run.phases, run.summary, options, stdoutWriter());
   }
   return run.summary.ok ? 0 : 1;
 }
