@@ -47,15 +47,14 @@ describe("live run end to end on the lab adapter", function () {
       });
     }
 
-    it("ipblock-except: the real pod IPs decide, and the oracle predicts with them", async () => {
-      // The scenario's ipBlock names k3s's pod range 10.42.0.0/16; lab pods live elsewhere.
+    it("ipblock-except: the lab's pods are in k3s's pod range 10.42.0.0/16, so the real pod IPs predict as the planned ones", async () => {
       const { plan, run } = await liveOnLab("ipblock-except", {});
       const initial = plan.phases[0]!;
       const planned = predictPhase(plan, initial, plan.plannedIps);
-      const changed = initial.cells.filter((c) => planned.get(c.key)?.kind !== predictPhase(plan, initial, run.ips).get(c.key)?.kind).map((c) => `initial: ${c.key}`);
-      const mismatches = cellsOf(run).filter((c) => c.verdict.kind === "expectation-mismatch").map(label);
-      expect(changed).to.deep.equal(["initial: prod/web -> prod/db:5432/TCP"]);
-      expect(mismatches).to.deep.equal(changed);
+      const live = predictPhase(plan, initial, run.ips);
+      expect(Object.values(run.ips).filter((ip) => ip.startsWith("10.42.")).length).to.be.greaterThan(1);
+      expect(initial.cells.filter((c) => planned.get(c.key)?.kind !== live.get(c.key)?.kind).map((c) => c.key)).to.deep.equal([]);
+      expect(run.summary.failed).to.equal(0);
     });
 
     it("a step that relabels a live pod: the policy stops admitting it, through the pod IP and the Service", async () => {
