@@ -74,7 +74,9 @@ export class ApiStandIn {
     this.unsubscribe = podStatusFeed(this.backing)?.onPodEvent((event) => {
       if (event.type === "changed") this.showPodStatus(event.status);
     });
-    const server = http.createServer((req, res) => {
+    // As a real API server (Go's http.DefaultMaxHeaderBytes, 1 MiB): exec
+    // carries its argv in the URL, and netproof's probe runner is ~20 KB.
+    const server = http.createServer({ maxHeaderSize: 1 << 20 }, (req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         const e = error instanceof ApiError ? error : new ApiError(500, "InternalError", String((error as Error)?.message ?? error));
         if (!res.headersSent) sendError(res, e);
