@@ -125,6 +125,15 @@ export class ApiStandIn {
     ].join("\n");
   }
 
+  /**
+   * With --enforce-as-predicted, a write is answered once the faults it
+   * implies are in place: this CNI programs a change before the API answers
+   * (no programming latency), so probes right after an apply see it.
+   */
+  private async enforced(): Promise<void> {
+    await this.enforcer?.settled();
+  }
+
   /** Stops serving and waits for forwarded work to settle; the backing is the caller's to clean up. */
   async close(): Promise<void> {
     this.closed = true;
@@ -250,6 +259,7 @@ export class ApiStandIn {
         if (!url.searchParams.get("fieldManager")) throw badRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
         const body = parseBody(await readBody(req), "yaml");
         const { object, created } = await this.write(resource, namespace, name, body, "apply");
+        await this.enforced();
         return sendJson(res, created ? 201 : 200, object);
       }
       case "POST": {
@@ -258,11 +268,16 @@ export class ApiStandIn {
         const bodyName = (body.metadata?.name as string | undefined) ?? "";
         if (!bodyName) throw badRequest("metadata.name: Required value");
         const { object } = await this.write(resource, namespace, bodyName, body, "create");
+        await this.enforced();
         return sendJson(res, 201, object);
       }
       case "DELETE":
         if (!name) throw new ApiError(405, "MethodNotAllowed", "the stand-in does not delete collections");
-        return sendJson(res, 200, await this.deleteOne(resource, namespace, name));
+      {
+        const status = await this.deleteOne(resource, namespace, name);
+        await this.enforced();
+        return sendJson(res, 200, status);
+      }
       default:
         throw new ApiError(405, "MethodNotAllowed", `${req.method} is not served by the stand-in`);
     }
