@@ -83,7 +83,12 @@ const CLI = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
  * needs it (npm dies of a Ctrl-C at once instead of waiting for its child).
  */
 export function scenarioChild(args: readonly string[], options: { env?: NodeJS.ProcessEnv; via?: "npm" | "node" } = {}): ChildProcess & { output: { stdout: string; stderr: string } } {
-  const argv = options.via === "node" ? [process.execPath, "--import", "tsx", CLI, "scenario", ...args] : ["npm", "run", "-s", "scenario", "--", ...args];
+  return netproofChild(["scenario", ...args], options);
+}
+
+/** `npm run netproof -- <args>` (any command), like scenarioChild. */
+export function netproofChild(args: readonly string[], options: { env?: NodeJS.ProcessEnv; via?: "npm" | "node" } = {}): ChildProcess & { output: { stdout: string; stderr: string } } {
+  const argv = options.via === "node" ? [process.execPath, "--import", "tsx", CLI, ...args] : ["npm", "run", "-s", "netproof", "--", ...args];
   const child = spawn(argv[0]!, argv.slice(1), {
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
