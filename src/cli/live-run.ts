@@ -225,15 +225,20 @@ export function clusterTransport(cluster: Cluster): Transport {
 
 /** Until removed: the first Ctrl-C or SIGTERM cleans the cluster up and exits 130 / 143. */
 function cleanUpOnSignal(cleanup: () => Promise<void>): () => void {
+  let handling = false;
   const handlers = (["SIGINT", "SIGTERM"] as const).map((signal) => {
     const handler = () => {
+      // A second Ctrl-C while cleaning up changes nothing: the first decides.
+      if (handling) return;
+      handling = true;
       process.stderr.write(`\nnetproof: ${signal === "SIGINT" ? "interrupted" : "terminated"}; removing what this run created…\n`);
       cleanup()
         .catch((err: unknown) => process.stderr.write(`netproof: cleanup failed: ${err instanceof Error ? err.message : String(err)}\n`))
         .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
     };
-    // First in line: whatever else listens (a test lab's own handler) runs after.
-    process.prependOnceListener(signal, handler);
+    // First in line, and listening until removed: whatever else listens (a
+    // test lab's own handler) runs after and sees that netproof handles it.
+    process.prependListener(signal, handler);
     return [signal, handler] as const;
   });
   return () => {
