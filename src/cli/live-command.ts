@@ -9,8 +9,8 @@ import type { Style } from "../report/style.ts";
 import { liveOutcome } from "../verdict/live-summary.ts";
 import { ClusterFailure, runLive, type LiveOptions } from "./live-run.ts";
 import { EXIT } from "./exit.ts";
-import { unsupportedPolicies } from "../oracle/predict-plan.ts";
-import { formatProblem } from "../user-error.ts";
+import { warningLines } from "../report/warnings.ts";
+import { escapeJsonForTerminal } from "../user-error.ts";
 
 export interface LiveCommandIo {
   readonly stdout: (text: string) => void;
@@ -25,13 +25,8 @@ export async function liveCommand(
   options: Omit<LiveOptions, "onProgress">,
   io: LiveCommandIo,
 ): Promise<number> {
-  for (const w of plan.warnings) io.stderr(`warning: ${formatProblem({ ...w.at, field: w.field, message: w.message })}\n`);
-  for (const phase of plan.phases) {
-    const ignored = unsupportedPolicies(phase).map((m) => m.id);
-    if (ignored.length > 0) {
-      io.stderr(`warning: phase ${phase.name}: the oracle models Kubernetes NetworkPolicy only; it ignores ${ignored.join(", ")} (they are applied all the same)\n`);
-    }
-  }
+  // Documents the oracle does not model are among the plan's warnings (src/kube/manifest-kinds.ts).
+  for (const line of warningLines(plan.warnings, io.style)) io.stderr(`${line}\n`);
   let run;
   try {
     run = await runLive(plan, cluster, { ...options, onProgress: (p) => io.stderr(`${progressLine(p)}\n`) });
@@ -40,7 +35,7 @@ export async function liveCommand(
     io.stderr(`netproof: the cluster failed during ${err.message}\n`);
     return EXIT.infra;
   }
-  if (flags.format === "json") io.stdout(`${JSON.stringify(liveJson(plan, run), null, 2)}\n`);
+  if (flags.format === "json") io.stdout(`${escapeJsonForTerminal(JSON.stringify(liveJson(plan, run), null, 2))}\n`);
   else io.stdout(`${renderLiveText(plan, run, { style: io.style, verbose: flags.verbose === true })}\n`);
   switch (liveOutcome(run.summary)) {
     case "pass":

@@ -1,6 +1,8 @@
+#!/usr/bin/env node
 // netproof's command line. Parsing and wiring only: every decision lives in
 // the pipeline stages.
 
+import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
@@ -111,6 +113,35 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+/**
+ * The folder netproof was called from, against which paths on the command line
+ * resolve. `npm run` starts a package's scripts in the package root and keeps
+ * the caller's folder in INIT_CWD; only netproof's own scripts are re-rooted,
+ * since a user's script that calls netproof is written for its package root.
+ */
+export function callerCwd(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  const ownNpmScript = env["npm_lifecycle_event"] !== undefined && env["npm_package_name"] === "netproof";
+  return ownNpmScript && env["INIT_CWD"] ? env["INIT_CWD"] : cwd;
+}
+
+export function isEntryPoint(moduleUrl: string, argv1: string | undefined): boolean {
+  if (!argv1) return false;
+  // The npm bin is a symlink to the built main.js: compare real paths.
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  return real(fileURLToPath(moduleUrl)) === real(path.resolve(argv1));
+}
+
+if (isEntryPoint(import.meta.url, process.argv[1])) {
+  try {
+    process.chdir(callerCwd());
+  } catch {
+    // INIT_CWD is gone (deleted meanwhile): stay where npm started us.
+  }
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -5,7 +5,9 @@ import { listScenarios, resolveScenario } from "../scenario/library.ts";
 import { renderPlanText } from "../report/plan-text.ts";
 import { planJson } from "../report/plan-json.ts";
 import { styleFor } from "../report/style.ts";
-import { formatProblem, UserError } from "../user-error.ts";
+import { libraryLines } from "../report/library-list.ts";
+import { warningLines } from "../report/warnings.ts";
+import { escapeJsonForTerminal, UserError } from "../user-error.ts";
 import { runPlan } from "./plan-run.ts";
 import { clustersDir, openCluster } from "./cluster-factory.ts";
 import { listProfiles } from "../cluster/k3s/profiles.ts";
@@ -43,33 +45,18 @@ export async function scenarioCommand(name: string | undefined, flags: ScenarioF
   }
   const run = runPlan(plan);
   if (flags.format === "json") {
-    process.stdout.write(`${JSON.stringify(planJson(plan, run.phases, run.summary), null, 2)}\n`);
+    process.stdout.write(`${escapeJsonForTerminal(JSON.stringify(planJson(plan, run.phases, run.summary), null, 2))}\n`);
   } else {
-    const errStyle = styleFor(process.stderr);
-    for (const w of plan.warnings) {
-      process.stderr.write(errStyle.yellow(`warning: ${formatProblem({ ...w.at, field: w.field, message: w.message })}`) + "\n");
-    }
-    for (const u of run.unmodelled) {
-      process.stderr.write(
-        errStyle.yellow(
-          `warning: phase ${u.phase}: the oracle models Kubernetes NetworkPolicy only; it ignores ${u.ids.join(", ")}`,
-        ) + "\n",
-      );
-    }
+    for (const line of warningLines(plan.warnings, styleFor(process.stderr))) process.stderr.write(`${line}\n`);
     process.stdout.write(
       `${renderPlanText(plan, run.phases, run.summary, { style: styleFor(process.stdout), verbose: flags.verbose === true })}\n`,
     );
   }
-  return run.summary.mismatches === 0 && run.summary.invalid === 0 ? 0 : 1;
+  return run.summary.ok ? 0 : 1;
 }
 
 function listCommand(flags: ScenarioFlags): number {
-  const entries = listScenarios(flags.dir);
-  const width = Math.max(0, ...entries.map((e) => e.name.length));
-  for (const e of entries) {
-    const note = e.mistake ? " (shows a mistake on purpose)" : "";
-    process.stdout.write(`${e.name.padEnd(width)}  ${e.description}${note}\n`);
-  }
+  for (const line of libraryLines(listScenarios(flags.dir))) process.stdout.write(`${line}\n`);
   return 0;
 }
 

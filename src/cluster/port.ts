@@ -2,16 +2,8 @@
 // Kubernetes objects and knows nothing of scenarios, policies or expectations.
 // Every adapter (the network lab's in test/, a kubeconfig's, k3s's) passes the
 // same contract suite (test/cluster/contract.ts).
-import type { KubeObject } from "../scenario/plan.ts";
+import type { KubeObject, ObjectRef } from "../kube/object.ts";
 import type { ExecResult } from "../probe/types.ts";
-
-/** Names one object. `namespace` is absent for cluster-scoped kinds. */
-export interface ObjectRef {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly namespace?: string;
-  readonly name: string;
-}
 
 export interface PodRef {
   readonly namespace: string;

@@ -2,22 +2,16 @@
 // array reads: for every pod, the rules of the policies that isolate it (in
 // explanation order), and for every rule peer, the set of pods it matches.
 
-import type { Labels } from "../scenario/plan.ts";
-import { addressKey, compileIpBlock, inIpBlock, parseAddress } from "./ip.ts";
-import type { Address, CompiledIpBlock } from "./ip.ts";
+import { addressKey, parseIp, type Address } from "../kube/cidr.ts";
+import type { Labels } from "../kube/labels.ts";
+import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, PolicyType } from "../kube/network-policy.ts";
+import { compileSelector } from "../kube/selector.ts";
+import { compileIpBlock, inIpBlock, type CompiledIpBlock } from "./ip-block.ts";
 import { compilePort, namedPorts } from "./ports.ts";
 import type { CompiledPort, NamedPorts } from "./ports.ts";
-import { compileSelector } from "./selector.ts";
-import type {
-  DirectionDecision,
-  NetworkPolicy,
-  NetworkPolicyPeer,
-  NetworkPolicyPort,
-  OracleModel,
-  RuleRef,
-} from "./types.ts";
+import type { DirectionDecision, OracleModel, RuleRef } from "./types.ts";
 
-export type Direction = "Ingress" | "Egress";
+export type Direction = PolicyType;
 
 export interface CompiledPod {
   readonly id: string;
@@ -136,7 +130,7 @@ interface Context {
 }
 
 function compilePod(pod: OracleModel["pods"][number]): CompiledPod {
-  return { id: pod.id, namespace: pod.namespace, address: parseAddress(pod.ip), named: namedPorts(pod.ports) };
+  return { id: pod.id, namespace: pod.namespace, address: parseIp(pod.ip), named: namedPorts(pod.ports) };
 }
 
 function isolation(rules: readonly CompiledRule[], isolatedBy: readonly string[]): Isolation {

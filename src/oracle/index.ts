@@ -4,6 +4,5 @@ export type * from "./types.ts";
 export { createOracle, predict } from "./oracle.ts";
 export type { Oracle } from "./oracle.ts";
 export { describePrediction, describeRuleRef } from "./explain.ts";
-export { cellQuery, phaseModel, predictPhase, unsupportedPolicies } from "./predict-plan.ts";
+export { cellQuery, phaseModel, predictPhase } from "./predict-plan.ts";
 export { effectivePolicyTypes } from "./compile.ts";
-export { compileSelector, matchesSelector } from "./selector.ts";

@@ -3,11 +3,12 @@
 // to allow it; to an address outside the model only the source's egress
 // applies. Pure and synchronous.
 
-import type { Protocol } from "../scenario/plan.ts";
+import { addressKey, parseIp, type Address } from "../kube/cidr.ts";
+import { isPortNumber, PORT_RANGE_MESSAGE } from "../kube/ports.ts";
+import type { Protocol } from "../kube/protocol.ts";
 import { compileModel } from "./compile.ts";
 import type { CompiledModel, CompiledRule, Isolation } from "./compile.ts";
-import { addressKey, inIpBlock, parseAddress } from "./ip.ts";
-import type { Address } from "./ip.ts";
+import { inIpBlock } from "./ip-block.ts";
 import { portMatches } from "./ports.ts";
 import type { NamedPorts } from "./ports.ts";
 import type { DirectionDecision, OracleModel, OracleQuery, Prediction } from "./types.ts";
@@ -49,7 +50,7 @@ function predictCompiled(model: CompiledModel, query: OracleQuery): Prediction {
     target = { pod, address: model.pods[pod]?.address };
     targetLabel = query.to.pod;
   } else {
-    const address = parseAddress(query.to.ip);
+    const address = parseIp(query.to.ip);
     if (address === undefined) return invalid(`${JSON.stringify(query.to.ip)} is not an IP address`);
     target = { pod: model.podByAddress.get(addressKey(address)) ?? -1, address };
     targetLabel = query.to.ip;
@@ -65,9 +66,7 @@ function predictCompiled(model: CompiledModel, query: OracleQuery): Prediction {
     if (resolved === undefined) return invalid(`${targetLabel} has no ${query.protocol} port named ${query.port}`);
     port = resolved;
   } else {
-    if (!Number.isInteger(query.port) || query.port < 1 || query.port > 65535) {
-      return invalid(`port ${query.port} is not between 1 and 65535`);
-    }
+    if (!isPortNumber(query.port)) return invalid(`port ${query.port} ${PORT_RANGE_MESSAGE}`);
     port = query.port;
   }
 

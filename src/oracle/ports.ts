@@ -1,7 +1,8 @@
 // NetworkPolicyPort entries and the container ports they may name.
 
-import type { Protocol, ServedPort } from "../scenario/plan.ts";
-import type { NetworkPolicyPort } from "./types.ts";
+import type { NetworkPolicyPort } from "../kube/network-policy.ts";
+import type { ServedPort } from "../kube/ports.ts";
+import type { Protocol } from "../kube/protocol.ts";
 
 export type CompiledPort =
   /** An entry with a protocol and no port: every port of that protocol. */

@@ -1,9 +1,12 @@
 // From a Plan phase to the oracle and back: one prediction per cell.
 
-import type { Cell, Phase, Plan, PlannedManifest, Protocol } from "../scenario/plan.ts";
+import { isNetworkPolicyV1, type NetworkPolicy } from "../kube/network-policy.ts";
+import { readNetworkPolicy } from "../kube/network-policy-validation.ts";
+import type { Protocol } from "../kube/protocol.ts";
+import type { Cell, Phase, Plan, PlannedManifest } from "../scenario/plan.ts";
 import { renderManifest } from "../scenario/render.ts";
 import { createOracle } from "./oracle.ts";
-import type { NetworkPolicy, OracleModel, OracleQuery, Prediction } from "./types.ts";
+import type { OracleModel, OracleQuery, Prediction } from "./types.ts";
 
 /** Where kubectl puts a namespaced object that names no namespace. */
 const DEFAULT_NAMESPACE = "default";
@@ -12,8 +15,8 @@ const DNS_PORT = 53;
 /**
  * Predictions for every cell of the phase, keyed by Cell.key. `ips` are the
  * pod IPs by workload id: plan.plannedIps in plan mode, the live ones later.
- * Only networking.k8s.io/v1 NetworkPolicy manifests count; see
- * unsupportedPolicies for the ones the oracle ignores.
+ * Only networking.k8s.io/v1 NetworkPolicy manifests count; the scenario
+ * stage warns about every other document (src/kube/manifest-kinds.ts).
  */
 export function predictPhase(
   plan: Plan,
@@ -34,28 +37,11 @@ export function phaseModel(phase: Phase, ips: Readonly<Record<string, string>>):
       id: w.id,
       namespace: w.namespace,
       labels: w.labels,
-      ip: ips[w.id] ?? "",
+      ip: Object.hasOwn(ips, w.id) ? (ips[w.id] ?? "") : "",
       ports: w.ports,
     })),
-    policies: phase.manifests.filter(isNetworkPolicy).map((m) => asNetworkPolicy(m, ips)),
+    policies: phase.manifests.filter((m) => isNetworkPolicyV1(m.object)).map((m) => asNetworkPolicy(m, ips)),
   };
-}
-
-/**
- * Policy manifests in force during the phase that change traffic but that
- * this oracle does not evaluate (Calico's own policies, admin network
- * policies), so the caller can warn that predictions ignore them. Staged
- * Calico policies are left out: they never enforce anything.
- */
-export function unsupportedPolicies(phase: Phase): PlannedManifest[] {
-  return phase.manifests.filter((m) => {
-    const group = apiGroup(m.object.apiVersion);
-    const { kind } = m.object;
-    if (group === "projectcalico.org" || group === "crd.projectcalico.org") {
-      return kind.endsWith("NetworkPolicy") && !kind.startsWith("Staged");
-    }
-    return group === "policy.networking.k8s.io" && kind.endsWith("AdminNetworkPolicy");
-  });
 }
 
 /** The question a cell asks, as the oracle understands it. */
@@ -88,21 +74,9 @@ function cellProtocol(cell: Cell): Protocol {
   }
 }
 
-function isNetworkPolicy(manifest: PlannedManifest): boolean {
-  return manifest.object.apiVersion === "networking.k8s.io/v1" && manifest.object.kind === "NetworkPolicy";
-}
-
-// The scenario stage has checked the shape; only the namespace may be implied.
-// Pod-IP templates are rendered with the IPs of this run (planned or live).
+// The scenario stage has validated it; reading applies the API server's
+// defaults (the default namespace, TCP). Pod-IP templates are rendered with
+// the IPs of this run (planned or live).
 function asNetworkPolicy(manifest: PlannedManifest, ips: Readonly<Record<string, string>>): NetworkPolicy {
-  const object = renderManifest(manifest.object, ips) as unknown as NetworkPolicy;
-  return {
-    ...object,
-    metadata: { name: object.metadata.name, namespace: manifest.object.metadata.namespace ?? DEFAULT_NAMESPACE },
-  };
-}
-
-function apiGroup(apiVersion: string): string {
-  const slash = apiVersion.indexOf("/");
-  return slash < 0 ? "" : apiVersion.slice(0, slash);
+  return readNetworkPolicy(renderManifest(manifest.object, ips), DEFAULT_NAMESPACE);
 }

@@ -2,20 +2,10 @@
 // (namespaces, pods with IPs and ports, NetworkPolicies); it does not know
 // about scenarios or plans, so it can be fed from a plan or from a live cluster.
 
-import type { Labels, Protocol, ServedPort } from "../scenario/plan.ts";
-
-// The Kubernetes API shapes live with the manifests that carry them.
-export type {
-  LabelSelectorRequirement,
-  LabelSelector,
-  IPBlock,
-  NetworkPolicyPeer,
-  NetworkPolicyPort,
-  NetworkPolicyIngressRule,
-  NetworkPolicyEgressRule,
-  NetworkPolicy,
-} from "../scenario/network-policy.ts";
-import type { NetworkPolicy } from "../scenario/network-policy.ts";
+import type { Labels } from "../kube/labels.ts";
+import type { NetworkPolicy } from "../kube/network-policy.ts";
+import type { ServedPort } from "../kube/ports.ts";
+import type { Protocol } from "../kube/protocol.ts";
 
 // --- the oracle's model of a cluster ---------------------------------------
 

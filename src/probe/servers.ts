@@ -1,7 +1,8 @@
 // What a server pod runs: one socat listener per declared port, all answering
 // with the pod's identity (see server.sh). The identity is an argument, never
 // part of a shell string.
-import type { Protocol } from "../scenario/plan.ts";
+import { isPortNumber } from "../kube/ports.ts";
+import type { Protocol } from "../kube/protocol.ts";
 import { SERVER_SCRIPT } from "./scripts.ts";
 
 export { SERVER_SCRIPT };
@@ -27,7 +28,7 @@ export function serverArgv(identity: string, ports: readonly ServerPort[]): stri
     throw new Error(`server identity ${JSON.stringify(identity)} must be 1-200 printable ASCII characters without spaces`);
   }
   const specs = uniquePorts(ports).map((p) => {
-    if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) {
+    if (!isPortNumber(p.port)) {
       throw new Error(`server port ${p.port} is not a port number`);
     }
     return `${p.port}/${p.protocol.toLowerCase()}`;

@@ -13,6 +13,7 @@ import { workloadLabels } from "./labels.ts";
 import { type Style, plainStyle } from "./style.ts";
 import { reproduceCommand } from "./reproduce.ts";
 import { expectedMark, isFailure, observedMark, samplesText, seconds, verdictText } from "./live-words.ts";
+import { escapeForTerminal as safe } from "../user-error.ts";
 
 export interface LiveTextOptions {
   readonly style?: Style;
@@ -23,21 +24,22 @@ export interface LiveTextOptions {
 export function renderLiveText(plan: Plan, run: LiveRunResult, options: LiveTextOptions = {}): string {
   const style = options.style ?? plainStyle;
   const out: string[] = [];
-  out.push(style.bold(plan.scenario.name) + ` — ${plan.scenario.description}`);
-  out.push(style.dim(`${plan.scenario.file} on ${run.cluster.description}`));
-  if (plan.scenario.demonstratesMistake) out.push(style.yellow(`This scenario shows a mistake on purpose: ${plan.scenario.demonstratesMistake}`));
+  // Text from files is escaped before styling, so only netproof's own styling reaches the terminal.
+  out.push(style.bold(safe(plan.scenario.name)) + ` — ${safe(plan.scenario.description)}`);
+  out.push(style.dim(`${safe(plan.scenario.file)} on ${run.cluster.description}`));
+  if (plan.scenario.demonstratesMistake) out.push(style.yellow(`This scenario shows a mistake on purpose: ${safe(plan.scenario.demonstratesMistake)}`));
   for (const e of run.externals.filter((x) => !x.served)) {
     out.push(style.yellow(`note: nothing of netproof's answers at ${e.address} on this cluster: a timeout there cannot be told from a drop`));
   }
   out.push(...podLines(run, style));
   const all = plan.phases[0]?.workloads ?? [];
   const labels = workloadLabels(all);
-  const label = (id: string) => labels.get(id) ?? id;
+  const label = (id: string) => safe(labels.get(id) ?? id);
   const order = [...all.filter((w) => w.managed), ...all.filter((w) => !w.managed)].map((w) => w.id);
 
   for (const phase of run.phases) {
     out.push("");
-    out.push(style.bold(`Phase ${phase.phase}`) + style.dim(`  (${phase.rounds} rounds, ${phase.execs} execs)`));
+    out.push(style.bold(`Phase ${safe(phase.phase)}`) + style.dim(`  (${phase.rounds} rounds, ${phase.execs} execs)`));
     const { groups, others } = splitResults(phase.cells, order);
     for (const group of groups) {
       const rows = group.rows.map(label);
@@ -58,16 +60,16 @@ export function renderLiveText(plan: Plan, run: LiveRunResult, options: LiveText
       const right = observed.render(flagged);
       const width = Math.max(...left.map((l) => l.length), 10);
       out.push("");
-      out.push(`  ${style.bold(group.title)}`);
+      out.push(`  ${style.bold(safe(group.title))}`);
       out.push(`  ${"expected".padEnd(width)}    observed`);
       left.forEach((line, i) => out.push(`  ${colour(line.padEnd(width), style)}    ${colour(right[i] ?? "", style)}`));
     }
     if (others.length > 0) {
       out.push("");
       out.push(`  ${style.bold("Other cells")}`);
-      const width = Math.max(...others.map((r) => r.cell.key.length));
+      const width = Math.max(...others.map((r) => safe(r.cell.key).length));
       for (const r of others) {
-        out.push(`  ${mark(r, style)}${r.cell.key.padEnd(width)}  expected ${word(expectedMark(r))}  observed ${word(observedMark(r))}`);
+        out.push(`  ${mark(r, style)}${safe(r.cell.key).padEnd(width)}  expected ${word(expectedMark(r))}  observed ${word(observedMark(r))}`);
       }
     }
     const explained = phase.cells.filter((r) => options.verbose || needsLook(r));
@@ -103,10 +105,10 @@ function needsLook(r: CellLiveResult): boolean {
 }
 
 function explainCell(r: CellLiveResult, timeoutMs: number, style: Style): string[] {
-  const lines = [`  ${mark(r, style)}${r.cell.key}  ${verdictText(r.verdict)}`];
+  const lines = [`  ${mark(r, style)}${safe(r.cell.key)}  ${verdictText(r.verdict)}`];
   const d = r.cell.declared;
-  lines.push(d.kind === "oracle" ? "       declared: nothing (left to the oracle)" : `       declared: ${d.kind} at ${d.at.file}:${d.at.line}`);
-  lines.push(`       predicted: ${describePrediction(r.predicted, r.cell.key)}`);
+  lines.push(d.kind === "oracle" ? "       declared: nothing (left to the oracle)" : `       declared: ${d.kind} at ${safe(d.at.file)}:${d.at.line}`);
+  lines.push(`       predicted: ${safe(describePrediction(r.predicted, r.cell.key))}`);
   lines.push(`       observed: ${samplesText(r)}`);
   if (r.probe) lines.push(`       reproduce: ${reproduceCommand(r.probe.pod, r.probe.spec, timeoutMs)}`);
   return lines;

@@ -71,6 +71,6 @@ export function planJson(plan: Plan, phases: readonly PhasePlanResult[], summary
       }),
     })),
     summary,
-    ok: summary.mismatches === 0 && summary.invalid === 0,
+    ok: summary.ok,
   };
 }

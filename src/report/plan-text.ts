@@ -9,6 +9,7 @@ import { groupResult, splitResults } from "./matrix.ts";
 import { TruthTable, tableKey, type Mark } from "./truth-table.ts";
 import { workloadLabels } from "./labels.ts";
 import { type Style, plainStyle } from "./style.ts";
+import { escapeForTerminal as safe } from "../user-error.ts";
 
 export interface PlanTextOptions {
   readonly style?: Style;
@@ -24,20 +25,21 @@ export function renderPlanText(
 ): string {
   const style = options.style ?? plainStyle;
   const out: string[] = [];
-  out.push(style.bold(`${plan.scenario.name}`) + ` — ${plan.scenario.description}`);
-  out.push(style.dim(plan.scenario.file));
+  // Text from files is escaped before styling, so only netproof's own styling reaches the terminal.
+  out.push(style.bold(safe(plan.scenario.name)) + ` — ${safe(plan.scenario.description)}`);
+  out.push(style.dim(safe(plan.scenario.file)));
   if (plan.scenario.demonstratesMistake) {
-    out.push(style.yellow(`This scenario shows a mistake on purpose: ${plan.scenario.demonstratesMistake}`));
+    out.push(style.yellow(`This scenario shows a mistake on purpose: ${safe(plan.scenario.demonstratesMistake)}`));
   }
   const managed = plan.phases[0]?.workloads.filter((w) => w.managed) ?? [];
   const allWorkloads = plan.phases[0]?.workloads ?? [];
   const labels = workloadLabels(allWorkloads);
-  const label = (id: string) => labels.get(id) ?? id;
+  const label = (id: string) => safe(labels.get(id) ?? id);
   const order = [...managed.map((w) => w.id), ...allWorkloads.filter((w) => !w.managed).map((w) => w.id)];
 
   for (const phase of phases) {
     out.push("");
-    out.push(style.bold(`Phase ${phase.phase}`));
+    out.push(style.bold(`Phase ${safe(phase.phase)}`));
     const { groups, others } = splitResults(phase.cells, order);
     for (const group of groups) {
       const rows = group.rows.map(label);
@@ -58,7 +60,7 @@ export function renderPlanText(
       const right = predicted.render(flagged);
       const width = Math.max(...left.map((l) => l.length), 10);
       out.push("");
-      out.push(`  ${style.bold(group.title)}`);
+      out.push(`  ${style.bold(safe(group.title))}`);
       out.push(`  ${"declared".padEnd(width)}    predicted`);
       left.forEach((line, i) => {
         out.push(`  ${colourMarks(line.padEnd(width), style)}    ${colourMarks(right[i] ?? "", style)}`);
@@ -67,12 +69,12 @@ export function renderPlanText(
     if (others.length > 0) {
       out.push("");
       out.push(`  ${style.bold("Other cells")}`);
-      const width = Math.max(...others.map((r) => r.cell.key.length));
+      const width = Math.max(...others.map((r) => safe(r.cell.key).length));
       for (const r of others) {
         const ok = r.verdict.kind === "pass";
         const mark = ok ? style.green("ok ") : style.red("!! ");
         out.push(
-          `  ${mark}${r.cell.key.padEnd(width)}  declared ${reachWord(declaredMark(r))}  predicted ${reachWord(predictedMark(r))}`,
+          `  ${mark}${safe(r.cell.key).padEnd(width)}  declared ${reachWord(declaredMark(r))}  predicted ${reachWord(predictedMark(r))}`,
         );
       }
     }
@@ -93,11 +95,11 @@ export function renderPlanText(
 function explainCell(r: CellPlanResult, style: Style): string[] {
   const lines: string[] = [];
   const ok = r.verdict.kind === "pass";
-  lines.push(`  ${ok ? style.green("ok") : style.red("!!")} ${r.cell.key}`);
+  lines.push(`  ${ok ? style.green("ok") : style.red("!!")} ${safe(r.cell.key)}`);
   const declared = r.cell.declared;
   if (declared.kind === "oracle") lines.push(`       declared: nothing (left to the oracle)`);
-  else lines.push(`       declared: ${declared.kind} at ${declared.at.file}:${declared.at.line}`);
-  lines.push(`       predicted: ${describePrediction(r.predicted, r.cell.key)}`);
+  else lines.push(`       declared: ${declared.kind} at ${safe(declared.at.file)}:${declared.at.line}`);
+  lines.push(`       predicted: ${safe(describePrediction(r.predicted, r.cell.key))}`);
   return lines;
 }
 
@@ -130,5 +132,5 @@ export function summaryLine(s: PlanSummary, style: Style = plainStyle): string {
   const text =
     `plan: ${s.cells} cells, ${s.pass} agree, ${s.mismatches} disagree, ${s.invalid} invalid` +
     (s.undeclared > 0 ? ` (${s.undeclared} left to the oracle)` : "");
-  return s.mismatches === 0 && s.invalid === 0 ? style.green(text) : style.red(text);
+  return s.ok ? style.green(text) : style.red(text);
 }

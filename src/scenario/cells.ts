@@ -1,7 +1,8 @@
 // Cells without their declared value, their stable keys, and the matrix:
 // every managed workload to every other, on each of the target's served ports.
 
-import type { Cell, HttpCheck, PlannedWorkload, ProbeKind, Protocol, Target } from "./plan.ts";
+import type { Protocol } from "../kube/protocol.ts";
+import type { Cell, HttpCheck, PlannedWorkload, ProbeKind, Target } from "./plan.ts";
 
 export type CellSpec = Omit<Cell, "declared">;
 

@@ -2,30 +2,33 @@
 // namespaces, workloads, manifests in force and cells with declared values.
 
 import path from "node:path";
-import type { NetworkPolicy } from "./network-policy.ts";
+import { isNetworkPolicyV1 } from "../kube/network-policy.ts";
+import { readNetworkPolicy } from "../kube/network-policy-validation.ts";
 import { UserError, type Problem } from "../user-error.ts";
 import { matrixCells, type CellSpec } from "./cells.ts";
 import { CLUSTER_DNS } from "./cluster-dns.ts";
 import { resolveDeclared, type DefaultValue } from "./declared.ts";
 import { compileExpect } from "./expectations.ts";
-import { checkManifest } from "./manifest-checks.ts";
+import { checkManifest, manifestWarnings } from "./manifest-checks.ts";
+import { asKubectlReadsIt } from "./kubectl-reading.ts";
 import { loadManifestEntries, type LoadedManifest, type ManifestContext } from "./manifests.ts";
 import { applyChanges, initialManifests } from "./manifests-in-force.ts";
 import { buildModel, namespaceLabels, METADATA_NAME } from "./model.ts";
-import { isNetworkPolicyV1 } from "./network-policy-schema.ts";
+import { namespaceDeletions, namespacesFromManifests, namespacesInStep } from "./namespace-manifests.ts";
 import type { Cell, Phase, Plan, PlannedNamespace, PlannedWorkload, ScenarioWarning } from "./plan.ts";
 import { plannedIps } from "./planned-ips.ts";
 import { renderManifest } from "./render.ts";
 import type { Rule } from "./rules.ts";
 import type { ScenarioInput, StepInput } from "./schema.ts";
 import { selectorWarnings } from "./selector-warnings.ts";
+import type { SourceFiles } from "./source-files.ts";
 import { WorkloadIndex } from "./workload-index.ts";
 import { formatPath, type Locator, type Path } from "./yaml-source.ts";
 
 export interface ExpandOptions {
   readonly file: string;
   readonly locate: Locator;
-  readonly readFile: (file: string) => string;
+  readonly files: SourceFiles;
 }
 
 interface PhaseState {
@@ -40,31 +43,49 @@ interface PhaseState {
 
 export function expandScenario(input: ScenarioInput, options: ExpandOptions): Plan {
   const { locate } = options;
-  const { model, problems } = buildModel(input, locate);
+  const manifestCtx: ManifestContext = { scenarioFile: options.file, locate, files: options.files };
+  // Namespace documents declare namespaces, so the first manifests are read before the model is built.
+  const initialLoaded = loadManifestEntries(input.manifests ?? [], ["manifests"], manifestCtx);
+  const initialRead = initialLoaded.manifests.map(asKubectlReadsIt);
+  const documented = namespacesFromManifests(initialRead.map((r) => r.manifest), input.namespaces, locate);
+  const { model, problems } = buildModel(input, locate, documented.namespaces);
+  append(problems, documented.problems);
   if (problems.length > 0) throw new UserError(unique(problems));
 
   const namespaceNames = model.namespaces.map((n) => n.name);
   const index = new WorkloadIndex(model.workloads, namespaceNames);
   const ips = plannedIps(index.managed().map((w) => w.id));
   const ruleCtx = { index, externals: model.externals };
-  const manifestCtx: ManifestContext = { scenarioFile: options.file, locate, readFile: options.readFile };
   const warnings: ScenarioWarning[] = [];
 
+  type Read = ReturnType<typeof asKubectlReadsIt>;
+  const check = (loadProblems: readonly Problem[], read: readonly Read[]): LoadedManifest[] => {
+    append(problems, loadProblems);
+    return read.map(({ manifest: m, reread }) => {
+      const found = checkManifest(m, { index, ips, namespaces: namespaceNames }, reread);
+      append(problems, found);
+      if (found.length === 0) append(warnings, manifestWarnings(m));
+      return m;
+    });
+  };
   const load = (entries: Parameters<typeof loadManifestEntries>[0], base: Path): LoadedManifest[] => {
     const loaded = loadManifestEntries(entries, base, manifestCtx);
-    problems.push(...loaded.problems);
-    for (const m of loaded.manifests) problems.push(...checkManifest(m, { index, ips, namespaces: namespaceNames }));
-    return loaded.manifests;
+    return check(loaded.problems, loaded.manifests.map(asKubectlReadsIt));
+  };
+  const loadStep = (entries: Parameters<typeof loadManifestEntries>[0], base: Path): LoadedManifest[] => {
+    const manifests = load(entries, base);
+    append(problems, namespacesInStep(manifests));
+    return manifests;
   };
   const expectations = (expect: ScenarioInput["expect"], base: Path, layer: number): { rules: Rule[]; default?: DefaultValue } => {
     const compiled = compileExpect(expect, base, layer, locate, ruleCtx);
-    problems.push(...compiled.problems);
-    warnings.push(...compiled.warnings);
+    append(problems, compiled.problems);
+    append(warnings, compiled.warnings);
     return compiled.default ? { rules: compiled.rules, default: compiled.default } : { rules: compiled.rules };
   };
 
-  const initial = initialManifests(load(input.manifests ?? [], ["manifests"]));
-  problems.push(...initial.problems);
+  const initial = initialManifests(check(initialLoaded.problems, initialRead));
+  append(problems, initial.problems);
   const first = expectations(input.expect, ["expect"], 0);
   const states: PhaseState[] = [
     {
@@ -88,16 +109,17 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
     stepNames.add(step.name);
     const namespaces = relabelNamespaces(before.namespaces, step, base, locate, problems);
     const workloads = relabelWorkloads(before.workloads, step, base, locate, index, problems);
+    append(problems, namespaceDeletions(step.manifests?.delete ?? [], [...base, "manifests", "delete"], before.manifests, locate));
     const changes = applyChanges(
       before.manifests,
       {
-        add: load(step.manifests?.add ?? [], [...base, "manifests", "add"]),
-        replace: load(step.manifests?.replace ?? [], [...base, "manifests", "replace"]),
+        add: loadStep(step.manifests?.add ?? [], [...base, "manifests", "add"]),
+        replace: loadStep(step.manifests?.replace ?? [], [...base, "manifests", "replace"]),
         delete: (step.manifests?.delete ?? []).map((id, i) => ({ id, path: [...base, "manifests", "delete", i] })),
       },
       locate,
     );
-    problems.push(...changes.problems);
+    append(problems, changes.problems);
     const own = expectations(step.expect, [...base, "expect"], s + 1);
     const fallback = own.default ?? before.default;
     states.push({
@@ -118,9 +140,9 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
   for (const state of states) {
     const universe = cellUniverse(matrix, state.rules, problems);
     const resolution = resolveDeclared(universe, matrixKeys, state.rules, state.default);
-    problems.push(...resolution.conflicts.filter((c) => !problems.some((p) => p.message === c.message)));
+    append(problems, resolution.conflicts.filter((c) => !problems.some((p) => p.message === c.message)));
     const cells: Cell[] = universe.map((c) => ({ ...c, declared: resolution.declared.get(c.key) ?? { kind: "oracle" } }));
-    warnings.push(...policyWarnings(state, ips, state.name));
+    append(warnings, policyWarnings(state, ips, state.name));
     phases.push({
       name: state.name,
       ...(state.description !== undefined ? { description: state.description } : {}),
@@ -218,9 +240,14 @@ function policyWarnings(state: PhaseState, ips: Readonly<Record<string, string>>
   return state.manifests
     .filter((m) => isNetworkPolicyV1(m.object))
     .flatMap((m) =>
-      // Checked against the NetworkPolicy schema at load time.
-      selectorWarnings(renderManifest(m.object, ips) as unknown as NetworkPolicy, m.locate, m.fieldPrefix, state).map((w) => ({ ...w, message: w.message + suffix })),
+      // Validated at load time, so reading it cannot fail.
+      selectorWarnings(readNetworkPolicy(renderManifest(m.object, ips)), m.locate, m.fieldPrefix, state).map((w) => ({ ...w, message: w.message + suffix })),
     );
+}
+
+/** `push(...items)` without its argument limit: a huge bad input can yield 100,000s of problems. */
+function append<T>(list: T[], items: readonly T[]): void {
+  for (const item of items) list.push(item);
 }
 
 /** The same problem found twice (a bad row name, once per column) is reported once. */

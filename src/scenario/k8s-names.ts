@@ -1,47 +1,58 @@
-// Kubernetes name and label syntax, shared by the scenario schema and the
-// NetworkPolicy schema, so the DSL rejects what the API server would reject.
+// zod schemas for the Kubernetes names the scenario DSL uses (namespaces,
+// labels, port names and numbers). The rules are src/kube's; the patterns are
+// repeated here only so that the JSON Schema for editors shows them.
 
 import { z } from "zod";
-
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
-/** IANA service name, the syntax of a named container port. */
-export const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-export function isLabelKey(key: string): boolean {
-  const slash = key.lastIndexOf("/");
-  const name = slash < 0 ? key : key.slice(slash + 1);
-  const prefix = slash < 0 ? undefined : key.slice(0, slash);
-  if (name.length > 63 || !LABEL_NAME.test(name)) return false;
-  if (prefix === undefined) return true;
-  return prefix.length <= 253 && prefix.split(".").every((part) => DNS_LABEL.test(part));
-}
+import {
+  DNS1123_LABEL_MAX,
+  DNS1123_LABEL_PATTERN,
+  isLabelKey,
+  LABEL_VALUE_MAX,
+  LABEL_VALUE_PATTERN,
+  PORT_NAME_MAX,
+  PORT_NAME_PATTERN,
+  valid,
+} from "../kube/names.ts";
+import { MAX_PORT, MIN_PORT } from "../kube/ports.ts";
 
 export const dnsLabel = (what: string) =>
   z
     .string({ error: `${what} must be a string` })
-    .max(63, { error: `${what} is at most 63 characters` })
-    .regex(DNS_LABEL, { error: `${what} must be lowercase letters, digits and '-', starting and ending with a letter or digit` });
+    .max(DNS1123_LABEL_MAX, { error: `${what} is at most ${DNS1123_LABEL_MAX} characters` })
+    .regex(DNS1123_LABEL_PATTERN, { error: `${what} must be lowercase letters, digits and '-', starting and ending with a letter or digit` });
 
 export const labelKey = z
   .string()
-  .refine(isLabelKey, { error: "not a valid label key: [prefix/]name, name up to 63 of letters, digits, '-', '_', '.'" });
+  .refine((s) => valid(isLabelKey(s)), { error: "not a valid label key: [prefix/]name, name up to 63 of letters, digits, '-', '_', '.'" });
 
 export const labelValue = z
   .string({ error: 'label values are strings: quote numbers and booleans, e.g. v: "2"' })
-  .max(63, { error: "label values are at most 63 characters" })
-  .regex(LABEL_VALUE, { error: "not a valid label value: letters, digits, '-', '_', '.', starting and ending with a letter or digit" });
+  .max(LABEL_VALUE_MAX, { error: `label values are at most ${LABEL_VALUE_MAX} characters` })
+  .regex(LABEL_VALUE_PATTERN, { error: "not a valid label value: letters, digits, '-', '_', '.', starting and ending with a letter or digit" });
 
-export const labelsSchema = z.record(labelKey, labelValue);
+/**
+ * zod's record drops a "__proto__" key without a word. No Kubernetes name or
+ * label key can be "__proto__", so it is refused with `message`.
+ */
+export function refuseProtoKey<S extends z.ZodType>(record: S, message: string) {
+  return z.preprocess((value, ctx) => {
+    if (typeof value === "object" && value !== null && Object.hasOwn(value, "__proto__")) {
+      ctx.addIssue({ code: "custom", path: ["__proto__"], message: `invalid key "__proto__": ${message}` });
+    }
+    return value;
+  }, record);
+}
+
+export const labelsSchema = refuseProtoKey(z.record(labelKey, labelValue), `not a valid label key: ${isLabelKey("__proto__").join("; ")}`);
 
 export const portName = z
   .string()
-  .max(15, { error: "port names are at most 15 characters" })
-  .regex(PORT_NAME, { error: "port names are lowercase letters, digits and '-', with at least one letter" });
+  .max(PORT_NAME_MAX, { error: `port names are at most ${PORT_NAME_MAX} characters` })
+  .regex(PORT_NAME_PATTERN, { error: "port names are lowercase letters, digits and single '-', with at least one letter" });
 
+const PORT_MESSAGE = `a port is a number from ${MIN_PORT} to ${MAX_PORT}`;
 export const portNumber = z
-  .number({ error: "a port is a number from 1 to 65535" })
+  .number({ error: PORT_MESSAGE })
   .int({ error: "a port is a whole number" })
-  .min(1, { error: "a port is a number from 1 to 65535" })
-  .max(65535, { error: "a port is a number from 1 to 65535" });
+  .min(MIN_PORT, { error: PORT_MESSAGE })
+  .max(MAX_PORT, { error: PORT_MESSAGE });

@@ -1,8 +1,9 @@
 // The scenario library: the YAML files of one folder, addressed by bare name.
 
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../user-error.ts";
+import { readSourceFile, UnreadableFile } from "./source-files.ts";
 import { didYouMeanHint } from "./suggest.ts";
 import { parseYaml } from "./yaml-source.ts";
 
@@ -26,10 +27,7 @@ export function listScenarios(dir: string): LibraryEntry[] {
 /** A bare name → `<dir>/<name>.yaml`; anything that looks like a path is taken as one. */
 export function resolveScenario(nameOrPath: string, dir: string): string {
   const looksLikePath = nameOrPath.includes("/") || nameOrPath.includes(path.sep) || /\.ya?ml$/.test(nameOrPath);
-  if (looksLikePath) {
-    if (!existsSync(nameOrPath)) throw new UserError({ file: nameOrPath, message: "scenario file not found" });
-    return nameOrPath;
-  }
+  if (looksLikePath) return nameOrPath; // loading it says what is wrong with it, if anything
   for (const ext of [".yaml", ".yml"]) {
     const file = path.join(dir, `${nameOrPath}${ext}`);
     if (existsSync(file)) return file;
@@ -56,7 +54,7 @@ function scenarioFiles(dir: string): string[] {
 
 function readHeader(file: string): { description?: string; mistake?: string } {
   try {
-    const { value } = parseYaml(file, readFileSync(file, "utf8"));
+    const { value } = parseYaml(file, readSourceFile(file));
     if (typeof value !== "object" || value === null) return {};
     const record = value as Record<string, unknown>;
     const text = (key: string): string | undefined => (typeof record[key] === "string" ? (record[key] as string) : undefined);
@@ -65,7 +63,7 @@ function readHeader(file: string): { description?: string; mistake?: string } {
     return { ...(description ? { description } : {}), ...(mistake ? { mistake } : {}) };
   } catch (error) {
     // A broken file still appears in the list; loading it reports the problem.
-    if (error instanceof UserError) return { description: "(does not parse; run it to see why)" };
+    if (error instanceof UserError || error instanceof UnreadableFile) return { description: "(does not parse; run it to see why)" };
     throw error;
   }
 }

@@ -3,8 +3,10 @@
 
 import path from "node:path";
 import { UserError, type Problem } from "../user-error.ts";
-import type { KubeObject, SourceRef } from "./plan.ts";
+import type { KubeObject } from "../kube/object.ts";
+import type { SourceRef } from "./plan.ts";
 import type { ManifestEntryInput } from "./schema.ts";
+import { UnreadableFile, type SourceFiles } from "./source-files.ts";
 import { formatPath, parseYamlDocuments, type Locator, type Path } from "./yaml-source.ts";
 
 export interface LoadedManifest {
@@ -21,8 +23,11 @@ export interface LoadedManifest {
 export interface ManifestContext {
   readonly scenarioFile: string;
   readonly locate: Locator;
-  readonly readFile: (file: string) => string;
+  readonly files: SourceFiles;
 }
+
+/** The files of a manifest folder that are read, in name order; subfolders are not. */
+export const MANIFEST_EXTENSIONS = [".yaml", ".yml", ".json"] as const;
 
 export function loadManifestEntries(
   entries: readonly ManifestEntryInput[],
@@ -56,26 +61,63 @@ function inlineDocuments(inline: unknown, entryPath: Path, ctx: ManifestContext)
 }
 
 function fileDocuments(entry: string, entryPath: Path, ctx: ManifestContext, problems: Problem[]): RawDocument[] {
-  const file = path.isAbsolute(entry) ? entry : path.join(path.dirname(ctx.scenarioFile), entry);
+  const target = path.isAbsolute(entry) ? entry : path.join(path.dirname(ctx.scenarioFile), entry);
   const at = { ...ctx.locate.at(entryPath), field: formatPath(entryPath) };
-  let text: string;
+  let files: readonly string[];
   try {
-    text = ctx.readFile(file);
+    files = manifestFiles(target, ctx.files);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = code === "ENOENT" ? `manifest file not found: ${file}` : `cannot read manifest file ${file}: ${(error as Error).message}`;
-    problems.push({ ...at, message, hint: "manifest paths are relative to the scenario file" });
+    if (!(error instanceof UnreadableFile)) throw error;
+    problems.push({ ...at, message: `manifest folder ${error.file} ${error.reason}` });
     return [];
   }
-  try {
-    const docs = parseYamlDocuments(file, text);
-    if (docs.length === 0) problems.push({ ...at, message: `manifest file ${file} holds no YAML document` });
-    return docs.map((d) => ({ value: d.value, locate: d.locate, fieldPrefix: [] }));
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    problems.push(...error.problems);
+  if (files.length === 0) {
+    problems.push({ ...at, message: `manifest folder ${target} holds no ${MANIFEST_EXTENSIONS.join(", ")} file`, hint: "its subfolders are not read" });
     return [];
   }
+  const folder = files.length > 1 || files[0] !== target;
+  return files.flatMap((file) => {
+    let text: string;
+    try {
+      text = ctx.files.read(file);
+    } catch (error) {
+      problems.push({ ...at, ...unreadable(file, error) });
+      return [];
+    }
+    try {
+      const docs = parseYamlDocuments(file, text);
+      // An empty file among a folder's is harmless; an empty file named on its own is a mistake.
+      if (docs.length === 0 && !folder) problems.push({ ...at, message: `manifest file ${file} holds no YAML document` });
+      return docs.map((d) => ({ value: d.value, locate: d.locate, fieldPrefix: [] }));
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      problems.push(...error.problems);
+      return [];
+    }
+  });
+}
+
+/** `target` itself, or the manifest files of the folder it names, in name order (not recursive). */
+function manifestFiles(target: string, files: SourceFiles): readonly string[] {
+  const entries = files.folder(target);
+  if (entries === undefined) return [target];
+  return entries
+    .filter((name) => MANIFEST_EXTENSIONS.some((ext) => name.endsWith(ext)) && !name.startsWith("."))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((name) => path.join(target, name));
+}
+
+function unreadable(file: string, error: unknown): Pick<Problem, "message" | "hint"> {
+  const hint = { hint: "manifest paths are relative to the scenario file" };
+  if (error instanceof UnreadableFile) {
+    if (error.reason === "not found") return { message: `manifest file not found: ${file}`, ...hint };
+    return { message: `manifest file ${file} ${error.reason}`, ...(error.hint ? { hint: error.hint } : {}) };
+  }
+  // A test's in-memory files, or a read function, throwing as fs does.
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return { message: `manifest file not found: ${file}`, ...hint };
+  if (code !== undefined) return { message: `cannot read manifest file ${file} (${code})` };
+  throw error;
 }
 
 type Checked = { ok: true; id: string; object: KubeObject } | { ok: false; problems: Problem[] };

@@ -3,8 +3,10 @@
 
 import type { Problem } from "../user-error.ts";
 import { CLUSTER_DNS, CLUSTER_DNS_NAMESPACE } from "./cluster-dns.ts";
-import { canonicalIp } from "./ip.ts";
-import type { Labels, PlannedNamespace, PlannedWorkload, ServedPort } from "./plan.ts";
+import { canonicalIp } from "../kube/cidr.ts";
+import { labelValue, type Labels } from "../kube/labels.ts";
+import type { ServedPort } from "../kube/ports.ts";
+import type { PlannedNamespace, PlannedWorkload } from "./plan.ts";
 import { describePort, servedPort } from "./ports.ts";
 import type { ScenarioInput } from "./schema.ts";
 import { didYouMeanHint } from "./suggest.ts";
@@ -21,21 +23,30 @@ export interface ScenarioModel {
   readonly externals: ReadonlyMap<string, string>;
 }
 
-export function buildModel(input: ScenarioInput, locate: Locator): { model: ScenarioModel; problems: Problem[] } {
+/** `fromManifests`: namespaces declared by Namespace manifests (labels complete), checked against `input`. */
+export function buildModel(
+  input: ScenarioInput,
+  locate: Locator,
+  fromManifests: readonly { readonly name: string; readonly labels: Labels }[] = [],
+): { model: ScenarioModel; problems: Problem[] } {
   const problems: Problem[] = [];
   const problem = (path: Path, message: string, hint?: string, key = false): void => {
     problems.push({ ...locate.at(path, { key }), field: formatPath(path), message, ...(hint ? { hint } : {}) });
   };
 
   const namespaces: PlannedNamespace[] = [];
+  const documented = new Map(fromManifests.map((n) => [n.name, n.labels]));
   for (const [name, spec] of Object.entries(input.namespaces)) {
     if (name === "kube-system") {
       problem(["namespaces", name], "kube-system is always present and not created by netproof; do not declare it", undefined, true);
       continue;
     }
-    const labels = namespaceLabels(name, spec?.labels ?? {}, (message) => problem(["namespaces", name, "labels", METADATA_NAME], message));
+    const labels =
+      documented.get(name) ?? namespaceLabels(name, spec?.labels ?? {}, (message) => problem(["namespaces", name, "labels", METADATA_NAME], message));
+    documented.delete(name);
     namespaces.push({ name, labels, managed: true });
   }
+  for (const [name, labels] of documented) namespaces.push({ name, labels, managed: true });
   const declared = namespaces.map((n) => n.name);
 
   const workloads: PlannedWorkload[] = [];
@@ -72,7 +83,7 @@ export function buildModel(input: ScenarioInput, locate: Locator): { model: Scen
 
 /** A namespace's labels with `kubernetes.io/metadata.name`, which Kubernetes always sets. */
 export function namespaceLabels(name: string, labels: Labels, onConflict: (message: string) => void): Labels {
-  const written = labels[METADATA_NAME];
+  const written = labelValue(labels, METADATA_NAME);
   if (written !== undefined && written !== name) {
     onConflict(`${METADATA_NAME} is always the namespace's own name ("${name}"), not "${written}"`);
   }

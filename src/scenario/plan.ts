@@ -2,9 +2,12 @@
 // stage (oracle, workload, cluster, probe, verdict, report) reads it and none
 // writes it back.
 
-export type Protocol = "TCP" | "UDP" | "SCTP";
+import type { KubeObject } from "../kube/object.ts";
+import type { Labels } from "../kube/labels.ts";
+import type { ServedPort } from "../kube/ports.ts";
+import type { Protocol } from "../kube/protocol.ts";
+
 export type ProbeKind = "tcp" | "udp" | "sctp" | "http" | "dns";
-export type Labels = Readonly<Record<string, string>>;
 
 /** Where a thing was written, so messages and reports can point at it. */
 export interface SourceRef {
@@ -19,12 +22,6 @@ export interface PlannedNamespace {
   readonly labels: Labels;
   /** false for namespaces netproof does not create (kube-system). */
   readonly managed: boolean;
-}
-
-export interface ServedPort {
-  readonly port: number;
-  readonly protocol: Protocol;
-  readonly name?: string;
 }
 
 export interface PlannedWorkload {
@@ -84,18 +81,6 @@ export interface PlannedManifest {
   readonly id: string;
   readonly origin: SourceRef;
   readonly object: KubeObject;
-}
-
-export interface KubeObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: {
-    readonly name: string;
-    readonly namespace?: string;
-    readonly labels?: Labels;
-    readonly [key: string]: unknown;
-  };
-  readonly [key: string]: unknown;
 }
 
 /** The initial state or one later step, with everything in force during it. */

@@ -1,7 +1,8 @@
 // Served ports: the short forms of the DSL ("80/tcp", 5432) and the long form,
 // normalised to ServedPort.
 
-import type { Protocol, ServedPort } from "./plan.ts";
+import type { ServedPort } from "../kube/ports.ts";
+import { isProtocol, type Protocol } from "../kube/protocol.ts";
 import type { PortSpecInput } from "./schema.ts";
 
 export function servedPort(spec: PortSpecInput): ServedPort {
@@ -16,7 +17,7 @@ export function servedPort(spec: PortSpecInput): ServedPort {
 
 export function toProtocol(text: string): Protocol {
   const upper = text.toUpperCase();
-  if (upper === "TCP" || upper === "UDP" || upper === "SCTP") return upper;
+  if (isProtocol(upper)) return upper;
   throw new Error(`not a protocol: ${text}`);
 }
 

@@ -3,7 +3,7 @@
 // unrendered; whoever applies or evaluates them renders with the IPs at hand
 // (planned ones in plan mode, real ones on a cluster).
 
-import type { KubeObject } from "./plan.ts";
+import type { KubeObject } from "../kube/object.ts";
 import type { Path } from "./yaml-source.ts";
 
 const IP_TEMPLATE = /\{\{\s*ip\s+([^\s{}]+)\s*\}\}/g;
@@ -34,13 +34,18 @@ export function renderManifest(object: KubeObject, ips: Readonly<Record<string, 
 function renderValue(value: unknown, ips: Readonly<Record<string, string>>): unknown {
   if (typeof value === "string") return value.replace(IP_TEMPLATE, (_, ref: string) => ipOf(ref, ips));
   if (Array.isArray(value)) return value.map((item) => renderValue(item, ips));
-  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(v, ips)]));
+  if (isRecord(value)) {
+    // defineProperty, not assignment: a "__proto__" key stays a key.
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: renderValue(v, ips), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
   return value;
 }
 
 function ipOf(ref: string, ips: Readonly<Record<string, string>>): string {
-  const exact = ips[ref];
-  if (exact !== undefined) return exact;
+  // Own properties only: `{{ ip constructor }}` names a workload, not Object.prototype.constructor.
+  if (Object.hasOwn(ips, ref)) return ips[ref] ?? "";
   const matches = Object.keys(ips).filter((id) => !ref.includes("/") && id.endsWith(`/${ref}`));
   const [only] = matches;
   if (only !== undefined && matches.length === 1) return ips[only] ?? "";

@@ -2,7 +2,8 @@
 // covers, which cells it names, and how specific it is.
 
 import { dnsCell, makeCell, probeKindOf, type CellSpec } from "./cells.ts";
-import type { HttpCheck, ProbeKind, Protocol, ScenarioWarning, SourceRef, Target } from "./plan.ts";
+import type { Protocol } from "../kube/protocol.ts";
+import type { HttpCheck, ProbeKind, ScenarioWarning, SourceRef, Target } from "./plan.ts";
 import { describePort } from "./ports.ts";
 import { parseStatement, STATEMENT_GRAMMAR, type ProtoSyntax, type StatementSyntax } from "./statement.ts";
 import { didYouMeanHint } from "./suggest.ts";

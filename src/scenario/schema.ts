@@ -3,19 +3,17 @@
 // (does this workload exist?) live in the expansion.
 
 import { z } from "zod";
-import { canonicalIp } from "./ip.ts";
-import { dnsLabel, labelsSchema, portName, portNumber } from "./k8s-names.ts";
+import { canonicalIp } from "../kube/cidr.ts";
+import { DNS1123_LABEL_FMT } from "../kube/names.ts";
+import { isPortNumber } from "../kube/ports.ts";
+import { dnsLabel, labelsSchema, portName, portNumber, refuseProtoKey } from "./k8s-names.ts";
 
 const SHORT_PORT = /^[0-9]+(\/(tcp|udp|sctp|TCP|UDP|SCTP))?$/;
 
 const shortPort = z
   .string()
   .regex(SHORT_PORT, { error: 'a port is "<port>/<protocol>" with protocol tcp, udp or sctp, e.g. "80/tcp", or a number' })
-  .refine((s) => inPortRange(Number(s.split("/")[0])), { error: "a port is a number from 1 to 65535" });
-
-function inPortRange(n: number): boolean {
-  return Number.isInteger(n) && n >= 1 && n <= 65535;
-}
+  .refine((s) => isPortNumber(Number(s.split("/")[0])), { error: "a port is a number from 1 to 65535" });
 
 const longPort = z.strictObject({
   port: portNumber,
@@ -27,13 +25,13 @@ export const portSpecSchema = z
   .union([portNumber, shortPort, longPort])
   .describe('a served port: 80, "80/tcp", "53/udp", or { port, protocol, name }');
 
-const WORKLOAD_REF = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const WORKLOAD_REF = new RegExp(`^${DNS1123_LABEL_FMT}/${DNS1123_LABEL_FMT}$`);
 const workloadKey = z
   .string()
   .regex(WORKLOAD_REF, { error: 'a workload key is "<namespace>/<name>", e.g. shop/web' });
 const workloadRefKey = z
   .string()
-  .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+  .regex(new RegExp(`^(${DNS1123_LABEL_FMT}/)?${DNS1123_LABEL_FMT}$`), {
     error: 'a workload is "<namespace>/<name>" or a unique short name',
   });
 
@@ -109,15 +107,17 @@ export const scenarioSchema = z
       .min(1)
       .describe("one sentence: what the scenario shows"),
     mistake: z.string().min(1).optional().describe("set when the scenario shows a mistake on purpose: what the mistake is"),
-    externals: z
-      .record(
+    externals: refuseProtoKey(
+      z.record(
         dnsLabel("an external name"),
         z.string().refine((s) => canonicalIp(s) !== undefined, { error: "an external is one IPv4 or IPv6 address" }),
-      )
+      ),
+      "an external name is a DNS label",
+    )
       .optional()
       .describe("named addresses outside the cluster"),
-    namespaces: z.record(dnsLabel("a namespace name"), namespaceSpec),
-    workloads: z.record(workloadKey, workloadSpec),
+    namespaces: refuseProtoKey(z.record(dnsLabel("a namespace name"), namespaceSpec), "a namespace name is a DNS label"),
+    workloads: refuseProtoKey(z.record(workloadKey, workloadSpec), 'a workload key is "<namespace>/<name>"'),
     manifests: z.array(manifestEntrySchema).optional().describe("applied in order"),
     expect: expectSchema.optional(),
     steps: z.array(stepSchema).optional().describe("later phases; each builds on the previous one"),

@@ -2,8 +2,10 @@
 // almost always a forgotten label, and the policy then silently does nothing
 // (or, for a peer, allows nothing).
 
-import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from "./network-policy.ts";
-import type { Labels, PlannedNamespace, PlannedWorkload, ScenarioWarning } from "./plan.ts";
+import { labelValue, type Labels } from "../kube/labels.ts";
+import type { NetworkPolicy, NetworkPolicyPeer } from "../kube/network-policy.ts";
+import { matchesSelector as matches, type LabelSelector } from "../kube/selector.ts";
+import type { PlannedNamespace, PlannedWorkload, ScenarioWarning } from "./plan.ts";
 import { formatPath, type Locator, type Path } from "./yaml-source.ts";
 
 export interface SelectorScope {
@@ -57,33 +59,9 @@ export function selectorWarnings(policy: NetworkPolicy, locate: Locator, fieldPr
 /** The first matchLabels pair nobody has, the usual cause; otherwise a generic reason. */
 function why(selector: LabelSelector, candidates: readonly Labels[], noun: "namespace" | "workload"): string {
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (!candidates.some((labels) => labels[key] === value)) {
+    if (!candidates.some((labels) => labelValue(labels, key) === value)) {
       return `no ${noun} has label ${key}=${value} (did you forget to label the ${noun}?)`;
     }
   }
   return `no ${noun} has labels satisfying all of its requirements`;
-}
-
-export function matches(selector: LabelSelector, labels: Labels): boolean {
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[key] !== value) return false;
-  }
-  for (const req of selector.matchExpressions ?? []) {
-    const value = labels[req.key];
-    switch (req.operator) {
-      case "In":
-        if (value === undefined || !(req.values ?? []).includes(value)) return false;
-        break;
-      case "NotIn":
-        if (value !== undefined && (req.values ?? []).includes(value)) return false;
-        break;
-      case "Exists":
-        if (value === undefined) return false;
-        break;
-      case "DoesNotExist":
-        if (value !== undefined) return false;
-        break;
-    }
-  }
-  return true;
 }

@@ -2,8 +2,9 @@
 //   <from> -> <target>[:<port>][/<proto>] [<METHOD> <path> [<status>]]
 // Parsing is purely syntactic; names are resolved later against the scenario.
 
-import { canonicalIp } from "./ip.ts";
-import { PORT_NAME } from "./k8s-names.ts";
+import { canonicalIp } from "../kube/cidr.ts";
+import { DNS1123_LABEL_FMT, isPortName, valid } from "../kube/names.ts";
+import { isPortNumber } from "../kube/ports.ts";
 
 export const STATEMENT_GRAMMAR =
   "a statement is `<from> -> <target>[:<port>][/<proto>] [<METHOD> <path> [<status>]]`, e.g. `web -> api:8080/tcp`, " +
@@ -37,8 +38,8 @@ export interface StatementSyntax {
 
 export type ParseResult = { ok: true; statement: StatementSyntax } | { ok: false; message: string };
 
-const REF = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const NAMESPACE_GROUP = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/\*$/;
+const REF = new RegExp(`^(${DNS1123_LABEL_FMT}/)?${DNS1123_LABEL_FMT}$`);
+const NAMESPACE_GROUP = new RegExp(`^(${DNS1123_LABEL_FMT})/\\*$`);
 const DNS_NAME = /^(?=.{1,253}\.?$)([A-Za-z0-9_]([-A-Za-z0-9_]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9_]([-A-Za-z0-9_]{0,61}[A-Za-z0-9])?)*\.?$/;
 const PORT_PROTO = /^([^/]+)(?:\/([A-Za-z]+))?$/;
 
@@ -143,10 +144,10 @@ export function parsePortProto(text: string, numericOnly: boolean): { port: numb
   let port: number | string;
   if (/^\d+$/.test(portText)) {
     port = Number(portText);
-    if (port < 1 || port > 65535) return `port ${portText} is out of range 1-65535`;
+    if (!isPortNumber(port)) return `port ${portText} is out of range 1-65535`;
   } else if (numericOnly) {
     return `"${portText}" is not a port number (named ports exist only on workloads)`;
-  } else if (PORT_NAME.test(portText) && portText.length <= 15) {
+  } else if (valid(isPortName(portText))) {
     port = portText;
   } else {
     return `"${portText}" is neither a port number nor a port name`;

@@ -2,7 +2,7 @@
 // with "did you mean" for unknown fields.
 
 import { z } from "zod";
-import type { Problem } from "../user-error.ts";
+import { MAX_PROBLEMS, type Problem } from "../user-error.ts";
 import { didYouMeanHint } from "./suggest.ts";
 import { formatPath, type Locator, type Path, type PathSegment } from "./yaml-source.ts";
 
@@ -15,7 +15,9 @@ export function validate<S extends z.ZodType>(
 ): { ok: true; value: z.output<S> } | { ok: false; problems: Problem[] } {
   const result = schema.safeParse(value);
   if (result.success) return { ok: true, value: result.data };
-  return { ok: false, problems: result.error.issues.flatMap((issue) => toProblems(issue, schema, value, locate, fieldPrefix)) };
+  // A huge bad input can raise hundreds of thousands of issues; UserError shows MAX_PROBLEMS anyway.
+  const issues = result.error.issues.slice(0, MAX_PROBLEMS + 1);
+  return { ok: false, problems: issues.flatMap((issue) => toProblems(issue, schema, value, locate, fieldPrefix)).slice(0, MAX_PROBLEMS + 1) };
 }
 
 function toProblems(issue: z.core.$ZodIssue, schema: z.ZodType, input: unknown, locate: Locator, fieldPrefix: Path): Problem[] {
@@ -27,7 +29,7 @@ function toProblems(issue: z.core.$ZodIssue, schema: z.ZodType, input: unknown, 
   switch (issue.code) {
     case "unrecognized_keys": {
       const known = knownKeys(schema, path);
-      return issue.keys.map((key) => {
+      return issue.keys.slice(0, MAX_PROBLEMS + 1).map((key) => {
         const at = locate.at([...path, key], { key: true });
         const suggestion = didYouMeanHint(key, known);
         const list = known.length > 0 ? `known fields: ${known.join(", ")}` : undefined;
@@ -106,7 +108,8 @@ function unwrapAll(schema: z.ZodType): z.ZodType[] {
   if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable || schema instanceof z.ZodDefault) {
     return unwrapAll(schema.unwrap() as z.ZodType);
   }
-  if (schema instanceof z.ZodPipe) return unwrapAll(schema.in as z.ZodType);
+  // A preprocess is a pipe from a transform: the shape is its output side.
+  if (schema instanceof z.ZodPipe) return unwrapAll((schema.in instanceof z.ZodTransform ? schema.out : schema.in) as z.ZodType);
   if (schema instanceof z.ZodUnion) return (schema.options as z.ZodType[]).flatMap(unwrapAll);
   return [schema];
 }

@@ -5,14 +5,13 @@
 
 import type { Cell, ProbeKind } from "../scenario/plan.ts";
 import type { Prediction } from "../oracle/types.ts";
-import { classifyHistory, type HistoryClass } from "../probe/stabilise.ts";
+import { classifyHistory, type HistoryClass } from "./history.ts";
 import { outcomeKey } from "../probe/outcome.ts";
 import type { Observation } from "../probe/types.ts";
 import { declaredReach, predictedReach, type Reach } from "./verdict.ts";
 
 /**
- * How a cell's samples behaved across rounds: the probe engine's class of the
- * history, or `unsettled` when the settle deadline ended the run first.
+ * How a cell's samples behaved across rounds: the class of its history, or `unsettled` when the settle deadline ended the run first.
  */
 export type Stability = HistoryClass | "unsettled";
 

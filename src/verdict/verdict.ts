@@ -70,6 +70,8 @@ export interface PlanSummary {
   readonly invalid: number;
   /** Cells left to the oracle (no declaration). */
   readonly undeclared: number;
+  /** Every cell passes: the run's one pass rule, computed here only. */
+  readonly ok: boolean;
 }
 
 export function summarisePlan(phases: readonly PhasePlanResult[]): PlanSummary {
@@ -95,5 +97,5 @@ export function summarisePlan(phases: readonly PhasePlanResult[]): PlanSummary {
       }
     }
   }
-  return { cells, pass, mismatches, invalid, undeclared };
+  return { cells, pass, mismatches, invalid, undeclared, ok: mismatches === 0 && invalid === 0 };
 }

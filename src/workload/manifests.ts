@@ -1,9 +1,10 @@
 // A phase's manifests as they go to the cluster: `{{ ip <workload> }}`
 // templates rendered with the real pod IPs, the run's ownership labels added
 // (so cleanup deletes only what this run applied), and namespaces renamed.
-import type { KubeObject, Phase, PlannedManifest } from "../scenario/plan.ts";
+import type { KubeObject } from "../kube/object.ts";
+import type { Phase, PlannedManifest } from "../scenario/plan.ts";
 import { renderManifest } from "../scenario/render.ts";
-import type { ObjectRef } from "../cluster/port.ts";
+import type { ObjectRef } from "../kube/object.ts";
 import { identityMapping, rewriteNamespaces } from "./namespaces.ts";
 import { objectRef, ownershipLabels, type RenderContext } from "./objects.ts";
 

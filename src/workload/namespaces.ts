@@ -2,8 +2,8 @@
 // gets a fresh namespace per run (the Kubernetes adapter renames them); every
 // object netproof applies must then say the new name, including the policies'
 // own references to namespaces.
-import type { KubeObject } from "../scenario/plan.ts";
 import { createHash } from "node:crypto";
+import type { KubeObject } from "../kube/object.ts";
 import { METADATA_NAME } from "../scenario/model.ts";
 
 /** Planned namespace name -> the name on the cluster. Namespaces netproof does not create keep theirs. */

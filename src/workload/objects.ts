@@ -3,9 +3,13 @@
 // declared port, and the place where the probe runner is exec'd: every workload
 // is also a client) and a ClusterIP Service with the same ports. The cluster
 // DNS workload is the cluster's own and is never rendered.
-import type { KubeObject, Labels, Phase, PlannedWorkload, ServedPort } from "../scenario/plan.ts";
+import type { KubeObject } from "../kube/object.ts";
+import type { Labels } from "../kube/labels.ts";
+import type { ServedPort } from "../kube/ports.ts";
+import type { Phase, PlannedWorkload } from "../scenario/plan.ts";
 import { METADATA_NAME } from "../scenario/model.ts";
-import { OWNER_LABEL, OWNER_VALUE, RUN_LABEL, type ObjectRef, type PodRef } from "../cluster/port.ts";
+import { OWNER_LABEL, OWNER_VALUE, RUN_LABEL, type PodRef } from "../cluster/port.ts";
+import type { ObjectRef } from "../kube/object.ts";
 import { serverArgv } from "../probe/servers.ts";
 import { NETSHOOT_IMAGE } from "./image.ts";
 import { identityMapping, type NamespaceMapping } from "./namespaces.ts";

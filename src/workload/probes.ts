@@ -1,7 +1,9 @@
 // Cells turned into probes: which pod runs each one, at which address and port,
 // and what a netproof server there must answer. Addresses are the real ones of
 // this run (pod IPs, Service ClusterIPs, the externals the cluster serves).
-import type { Cell, Phase, PlannedWorkload, Protocol, ServedPort } from "../scenario/plan.ts";
+import type { Protocol } from "../kube/protocol.ts";
+import type { ServedPort } from "../kube/ports.ts";
+import type { Cell, Phase, PlannedWorkload } from "../scenario/plan.ts";
 import type { ExternalEndpoint, PodRef } from "../cluster/port.ts";
 import type { ProbeSpec } from "../probe/types.ts";
 import { workloadIdentity } from "./objects.ts";

@@ -5,7 +5,8 @@
 // addresses outside the cluster (ipBlock egress) is not enforced: the stand-in
 // does not know which external ports a run will probe.
 import { createOracle } from "../../src/oracle/index.ts";
-import type { NetworkPolicy, OracleModel, OraclePod } from "../../src/oracle/types.ts";
+import type { OracleModel, OraclePod } from "../../src/oracle/types.ts";
+import type { NetworkPolicy } from "../../src/kube/network-policy.ts";
 import type { PodFault } from "../cluster/lab-faults.ts";
 import type { Store, StoredObject } from "./store.ts";
 import type { ResourceTable } from "./resources.ts";

@@ -3,9 +3,10 @@
 // machine (never through a shell). It stands in only until a test needs real
 // pod networking; end-to-end tests use the lab adapter.
 import { execa } from "execa";
-import type { KubeObject } from "../../src/scenario/plan.ts";
+import type { KubeObject } from "../../src/kube/object.ts";
 import type { ExecResult } from "../../src/probe/types.ts";
-import type { Cluster, ClusterInfo, ExecOptions, ObjectRef, PodRef, ReadyPod, WaitOptions } from "../../src/cluster/port.ts";
+import type { Cluster, ClusterInfo, ExecOptions, PodRef, ReadyPod, WaitOptions } from "../../src/cluster/port.ts";
+import type { ObjectRef } from "../../src/kube/object.ts";
 
 export class HostCluster implements Cluster {
   readonly objects = new Map<string, KubeObject>();

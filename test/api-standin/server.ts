@@ -14,7 +14,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { parse as parseYaml } from "yaml";
-import type { KubeObject } from "../../src/scenario/plan.ts";
+import type { KubeObject } from "../../src/kube/object.ts";
 import { PredictedEnforcer, type FaultSink } from "./enforcer.ts";
 import { podStatusFeed, type BackingCluster, type BackingPodStatus } from "./backing.ts";
 import { handleExecUpgrade } from "./exec.ts";

@@ -5,16 +5,9 @@
 
 import { pathToFileURL } from "node:url";
 import { createOracle } from "../../src/oracle/oracle.ts";
-import type {
-  LabelSelector,
-  NetworkPolicy,
-  NetworkPolicyEgressRule,
-  NetworkPolicyIngressRule,
-  NetworkPolicyPeer,
-  NetworkPolicyPort,
-  OracleModel,
-  OracleQuery,
-} from "../../src/oracle/types.ts";
+import type { NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort } from "../../src/kube/network-policy.ts";
+import type { LabelSelector } from "../../src/kube/selector.ts";
+import type { OracleModel, OracleQuery } from "../../src/oracle/types.ts";
 
 const NAMESPACES = 25;
 const POLICIES = 200;

@@ -1,11 +1,19 @@
-// `npm run bench [-- oracle|probe|live]`: the performance figures the issues ask
+// `npm run bench [-- oracle|probe|live|startup|input]`: the performance figures the issues ask
 // for. Measured here, never asserted in tests (timing asserts flake).
 
+import { runInputBench } from "./input.ts";
 import { runOracleBench } from "./oracle.ts";
 import { runProbeBench } from "./probe.ts";
 import { runLiveBench } from "./live.ts";
+import { runStartupBench } from "./startup.ts";
 
-const benches: Record<string, () => Promise<void>> = { oracle: runOracleBench, probe: runProbeBench, live: runLiveBench };
+const benches: Record<string, () => Promise<void>> = {
+  oracle: runOracleBench,
+  probe: runProbeBench,
+  live: runLiveBench,
+  startup: runStartupBench,
+  input: runInputBench,
+};
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in benches));

@@ -4,19 +4,9 @@
 // adapter instead; this only checks the orchestration.
 import { ARGS_PER_PROBE } from "../../src/probe/encode.ts";
 import type { ExecResult } from "../../src/probe/types.ts";
-import type { KubeObject } from "../../src/scenario/plan.ts";
-import type {
-  Cluster,
-  ClusterInfo,
-  ExecOptions,
-  ExternalEndpoint,
-  ExternalsProvided,
-  ObjectRef,
-  PodRef,
-  ReadyPod,
-  ServiceAddress,
-  WaitOptions,
-} from "../../src/cluster/port.ts";
+import type { KubeObject } from "../../src/kube/object.ts";
+import type { Cluster, ClusterInfo, ExecOptions, ExternalEndpoint, ExternalsProvided, PodRef, ReadyPod, ServiceAddress, WaitOptions } from "../../src/cluster/port.ts";
+import type { ObjectRef } from "../../src/kube/object.ts";
 
 export interface FakeProbe {
   readonly kind: string;

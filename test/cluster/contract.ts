@@ -5,8 +5,9 @@
 // nc, dig, sleep), which the lab has too.
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
-import type { KubeObject } from "../../src/scenario/plan.ts";
-import { OWNER_LABEL, OWNER_VALUE, RUN_LABEL, type Cluster, type ObjectRef, type PodRef } from "../../src/cluster/port.ts";
+import type { KubeObject } from "../../src/kube/object.ts";
+import type { ObjectRef } from "../../src/kube/object.ts";
+import { OWNER_LABEL, OWNER_VALUE, RUN_LABEL, type Cluster, type PodRef } from "../../src/cluster/port.ts";
 import { serverArgv } from "../../src/probe/servers.ts";
 
 export interface ContractSubject {

@@ -12,7 +12,7 @@ import { WebSocketServer } from "ws";
 import { connectKubeconfig, listLeftovers, removeLeftovers } from "../../src/cluster/kubernetes/index.ts";
 import { execInPod } from "../../src/cluster/kubernetes/exec.ts";
 import { OWNER_LABEL, OWNER_VALUE, RUN_LABEL } from "../../src/cluster/port.ts";
-import type { KubeObject } from "../../src/scenario/plan.ts";
+import type { KubeObject } from "../../src/kube/object.ts";
 import { UserError } from "../../src/user-error.ts";
 import { startStandIn, type RunningStandIn } from "../api-standin/fixture.ts";
 

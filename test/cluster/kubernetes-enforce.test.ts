@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { connectKubeconfig } from "../../src/cluster/kubernetes/index.ts";
 import { OWNER_LABEL, OWNER_VALUE, RUN_LABEL, type PodRef } from "../../src/cluster/port.ts";
-import type { KubeObject } from "../../src/scenario/plan.ts";
+import type { KubeObject } from "../../src/kube/object.ts";
 import { serverArgv } from "../../src/probe/servers.ts";
 import { startStandIn, type RunningStandIn } from "../api-standin/fixture.ts";
 import { assertLabUsable } from "../lab/preflight.ts";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { KubeObject } from "../../src/scenario/plan.ts";
+import type { KubeObject } from "../../src/kube/object.ts";
 import type { PodRef } from "../../src/cluster/port.ts";
 import { runProbes } from "../../src/probe/engine.ts";
 import { serverArgv } from "../../src/probe/servers.ts";

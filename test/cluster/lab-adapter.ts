@@ -13,14 +13,14 @@
 // get() and list() for what was applied, podStatus() and onPodEvent() to serve
 // pod status and watches.
 import { randomUUID } from "node:crypto";
-import type { KubeObject, Labels } from "../../src/scenario/plan.ts";
+import type { KubeObject, ObjectRef } from "../../src/kube/object.ts";
+import type { Labels } from "../../src/kube/labels.ts";
 import type {
   Cluster,
   ClusterInfo,
   ExecOptions,
   ExternalEndpoint,
   ExternalsProvided,
-  ObjectRef,
   PodRef,
   ReadyPod,
   ServiceAddress,

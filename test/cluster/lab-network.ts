@@ -2,7 +2,7 @@
 // (ClusterIP, port, protocol) to the ready pods a selector picks (named target
 // ports resolved per pod, as kube-proxy does), and the DNS records of
 // `<service>.<namespace>.svc.cluster.local`. Pure: the adapter writes the result.
-import type { Labels } from "../../src/scenario/plan.ts";
+import type { Labels } from "../../src/kube/labels.ts";
 import type { DnsRecord } from "../lab/lab.ts";
 import type { ServiceRule } from "../lab/services.ts";
 import { resolvePort, type ContainerPort, type ServiceShape } from "./lab-objects.ts";

@@ -3,8 +3,10 @@
 // ports. Anything the lab cannot honour is refused with the object and field
 // named, never ignored silently (an ignored command would be a pod that does
 // nothing, and tests that pass for the wrong reason).
-import type { KubeObject, Labels, Protocol } from "../../src/scenario/plan.ts";
-import type { ObjectRef } from "../../src/cluster/port.ts";
+import type { KubeObject } from "../../src/kube/object.ts";
+import type { Labels } from "../../src/kube/labels.ts";
+import type { Protocol } from "../../src/kube/protocol.ts";
+import type { ObjectRef } from "../../src/kube/object.ts";
 
 export class LabObjectError extends Error {}
 

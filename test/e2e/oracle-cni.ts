@@ -4,23 +4,16 @@
 // live objects (real names, labels and pod IPs), as a conformant CNI would.
 // Variations make it a CNI that enforces nothing, one that gets some cells
 // wrong, programs a rule late, or keeps flipping one.
-import type {
-  Cluster,
-  ClusterInfo,
-  ExecOptions,
-  ExternalEndpoint,
-  ExternalsProvided,
-  ObjectRef,
-  PodRef,
-  ReadyPod,
-  ServiceAddress,
-  ServiceRef,
-  WaitOptions,
-} from "../../src/cluster/port.ts";
+import type { Cluster, ClusterInfo, ExecOptions, ExternalEndpoint, ExternalsProvided, PodRef, ReadyPod, ServiceAddress, ServiceRef, WaitOptions } from "../../src/cluster/port.ts";
+import type { ObjectRef } from "../../src/kube/object.ts";
 import { createOracle } from "../../src/oracle/oracle.ts";
-import type { NetworkPolicy, OracleModel, OraclePod } from "../../src/oracle/types.ts";
+import type { OracleModel, OraclePod } from "../../src/oracle/types.ts";
+import type { NetworkPolicy } from "../../src/kube/network-policy.ts";
 import type { ExecResult } from "../../src/probe/types.ts";
-import type { KubeObject, Labels, Protocol, ServedPort } from "../../src/scenario/plan.ts";
+import type { KubeObject } from "../../src/kube/object.ts";
+import type { Labels } from "../../src/kube/labels.ts";
+import type { Protocol } from "../../src/kube/protocol.ts";
+import type { ServedPort } from "../../src/kube/ports.ts";
 import type { FaultTiming, PodFault } from "../cluster/lab-faults.ts";
 import type { LabCluster } from "../cluster/lab-adapter.ts";
 

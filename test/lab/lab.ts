@@ -23,7 +23,7 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isIPv4 } from "node:net";
-import type { Protocol } from "../../src/scenario/plan.ts";
+import type { Protocol } from "../../src/kube/protocol.ts";
 import type { Transport } from "../../src/probe/types.ts";
 import { serverArgv } from "../../src/probe/servers.ts";
 import { ipBatch, nft, run, runSync } from "./commands.ts";

@@ -8,9 +8,10 @@ import { expect } from "chai";
 import { describe, it } from "mocha";
 import ipaddr from "ipaddr.js";
 import { createOracle } from "../../src/oracle/oracle.ts";
-import { matchesSelector } from "../../src/oracle/selector.ts";
-import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, OracleModel, OraclePod } from "../../src/oracle/types.ts";
-import type { Protocol } from "../../src/scenario/plan.ts";
+import { matchesSelector } from "../../src/kube/selector.ts";
+import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from "../../src/kube/network-policy.ts";
+import type { OracleModel, OraclePod } from "../../src/oracle/types.ts";
+import type { Protocol } from "../../src/kube/protocol.ts";
 import { generateCluster } from "../bench/oracle.ts";
 
 type Dir = "Ingress" | "Egress";

@@ -1,7 +1,8 @@
 // A small cluster for the oracle's unit tests: two namespaces, a few pods
 // whose named ports differ on purpose ("http" is 80 on web, 8080 on api).
 
-import type { NetworkPolicy, OracleModel } from "../../src/oracle/types.ts";
+import type { NetworkPolicy } from "../../src/kube/network-policy.ts";
+import type { OracleModel } from "../../src/oracle/types.ts";
 
 export function policy(namespace: string, name: string, spec: NetworkPolicy["spec"]): NetworkPolicy {
   return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { namespace, name }, spec };

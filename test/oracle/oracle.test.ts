@@ -2,15 +2,8 @@ import { expect } from "chai";
 import { describe, it } from "mocha";
 import { effectivePolicyTypes } from "../../src/oracle/compile.ts";
 import { createOracle, predict } from "../../src/oracle/oracle.ts";
-import type {
-  NetworkPolicy,
-  NetworkPolicyIngressRule,
-  NetworkPolicyPeer,
-  NetworkPolicyPort,
-  OracleModel,
-  OracleQuery,
-  Prediction,
-} from "../../src/oracle/types.ts";
+import type { NetworkPolicy, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort } from "../../src/kube/network-policy.ts";
+import type { OracleModel, OracleQuery, Prediction } from "../../src/oracle/types.ts";
 import { policy, shop } from "./oracle-fixture.ts";
 
 type Spec = NetworkPolicy["spec"];

@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { describe, it } from "mocha";
 import { describePrediction } from "../../src/oracle/explain.ts";
-import { predictPhase, unsupportedPolicies } from "../../src/oracle/predict-plan.ts";
+import { predictPhase } from "../../src/oracle/predict-plan.ts";
 import { CLUSTER_DNS } from "../../src/scenario/cluster-dns.ts";
-import type { Cell, KubeObject, Phase, Plan, PlannedManifest, Target } from "../../src/scenario/plan.ts";
+import type { KubeObject } from "../../src/kube/object.ts";
+import type { Cell, Phase, Plan, PlannedManifest, Target } from "../../src/scenario/plan.ts";
 
 const at = { file: "scenarios/shop.yaml", line: 1 };
 
@@ -135,13 +136,5 @@ describe("oracle: predictPhase", () => {
       "shop/web": "10.42.7.7",
     });
     expect(api.get("shop/api -> workload:shop/api:8080/tcp")?.kind).to.equal("denied");
-  });
-
-  it("lists the policy manifests the oracle ignores, and only those", () => {
-    expect(unsupportedPolicies(phase).map((m) => m.id)).to.deep.equal([
-      "GlobalNetworkPolicy/deny-all",
-      "NetworkPolicy/shop/x",
-      "AdminNetworkPolicy/admin",
-    ]);
   });
 });

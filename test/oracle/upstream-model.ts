@@ -4,15 +4,13 @@
 // "serve-80-tcp" etc. Plus its Reachability helper, so cases read like theirs.
 
 import { expect } from "chai";
-import type { Labels, Protocol, ServedPort } from "../../src/scenario/plan.ts";
+import type { Labels } from "../../src/kube/labels.ts";
+import type { Protocol } from "../../src/kube/protocol.ts";
+import type { ServedPort } from "../../src/kube/ports.ts";
 import { createOracle } from "../../src/oracle/oracle.ts";
-import type {
-  LabelSelector,
-  NetworkPolicy,
-  NetworkPolicyEgressRule,
-  NetworkPolicyIngressRule,
-  OracleModel,
-} from "../../src/oracle/types.ts";
+import type { NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule } from "../../src/kube/network-policy.ts";
+import type { LabelSelector } from "../../src/kube/selector.ts";
+import type { OracleModel } from "../../src/oracle/types.ts";
 
 export const NAMESPACES = ["x", "y", "z"] as const;
 export const POD_NAMES = ["a", "b", "c"] as const;

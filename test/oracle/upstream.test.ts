@@ -3,8 +3,8 @@
 // truth tables over x/y/z × a/b/c (pod-to-itself ignored, as upstream does).
 
 import { describe, it } from "mocha";
-import type { NetworkPolicy } from "../../src/oracle/types.ts";
-import type { Protocol } from "../../src/scenario/plan.ts";
+import type { NetworkPolicy } from "../../src/kube/network-policy.ts";
+import type { Protocol } from "../../src/kube/protocol.ts";
 import { Reachability, expectReachability, netpol, nsLabel, podIp, upstreamModel } from "./upstream-model.ts";
 import type { ModelChanges } from "./upstream-model.ts";
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { runProbes, type ClientProbes, type RoundProgress } from "../../src/probe/engine.ts";
-import { classifyHistory } from "../../src/probe/stabilise.ts";
+import { classifyHistory } from "../../src/verdict/history.ts";
 import type { ProbeSpec } from "../../src/probe/types.ts";
 import { FakeTransport } from "./fake-transport.ts";
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { probeAcrossChange } from "../../src/probe/observe.ts";
-import { classifyHistory } from "../../src/probe/stabilise.ts";
+import { classifyHistory } from "../../src/verdict/history.ts";
 import { FakeTransport } from "./fake-transport.ts";
 
 const clients = [{ client: "c0", probes: [{ id: "a", kind: "tcp" as const, host: "a.test", port: 80 }] }];

@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from "no
 import { join } from "node:path";
 import { runProbes, type ClientProbes } from "../../src/probe/engine.ts";
 import { RUNNER_SCRIPT } from "../../src/probe/scripts.ts";
-import { classifyHistory } from "../../src/probe/stabilise.ts";
+import { classifyHistory } from "../../src/verdict/history.ts";
 import type { Observation, ProbeSpec } from "../../src/probe/types.ts";
 import { Lab } from "../lab/lab.ts";
 import { assertLabUsable } from "../lab/preflight.ts";

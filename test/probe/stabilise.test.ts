@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { classifyHistory, hasSettled } from "../../src/probe/stabilise.ts";
+import { hasSettled } from "../../src/probe/stabilise.ts";
 import type { Observation } from "../../src/probe/types.ts";
 
 const c: Observation = { kind: "connected" };
@@ -15,24 +15,5 @@ describe("stabilisation", () => {
     expect(hasSettled([t, c, c], 2)).to.equal(true);
     expect(hasSettled([h200, h503], 2)).to.equal(false);
     expect(hasSettled([t], 1)).to.equal(true);
-  });
-
-  it("classifies histories as stable, late or flaky", () => {
-    expect(classifyHistory([c, c], 2)).to.equal("stable");
-    expect(classifyHistory([t, t, c, c], 2)).to.equal("late");
-    expect(classifyHistory([c, t, t], 2)).to.equal("late");
-    expect(classifyHistory([t, c, t, c], 2)).to.equal("flaky");
-    expect(classifyHistory([t, c, t, t], 2)).to.equal("flaky");
-    expect(classifyHistory([t, t, c], 2)).to.equal("flaky");
-    expect(classifyHistory([h200, h503, h503], 2)).to.equal("late");
-  });
-
-  it("does not read a probe that could not run as a change of the network", () => {
-    const e: Observation = { kind: "error", detail: "connected but no identity answered, expected b" };
-    expect(classifyHistory([e, c, c], 2)).to.equal("stable");
-    expect(classifyHistory([c, e, c], 2)).to.equal("stable");
-    expect(classifyHistory([t, e, c, c], 2)).to.equal("late");
-    expect(classifyHistory([e, e], 2)).to.equal("stable");
-    expect(classifyHistory([t, c, e, t], 2)).to.equal("flaky");
   });
 });

@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import { loadScenarioText } from "../../src/scenario/load.ts";
 import type { Cell, Phase, Plan } from "../../src/scenario/plan.ts";
+import { UnreadableFile, type SourceFiles } from "../../src/scenario/source-files.ts";
 import { UserError, type Problem } from "../../src/user-error.ts";
 
 export const FILE = "scenarios/test.yaml";
@@ -30,11 +31,25 @@ workloads:
 `;
 
 export function load(text: string, files: Record<string, string> = {}): Plan {
-  return loadScenarioText(FILE, text, (path) => {
-    const content = files[path];
-    if (content === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: "ENOENT" });
-    return content;
-  });
+  return loadScenarioText(FILE, text, memoryFiles(files));
+}
+
+/** Files by path; a path that prefixes others (`dir/`) is a folder. */
+export function memoryFiles(files: Record<string, string>): SourceFiles {
+  return {
+    read(path) {
+      const content = files[path];
+      if (content === undefined) throw new UnreadableFile(path, "not found");
+      return content;
+    },
+    folder(dir) {
+      const prefix = `${dir.replace(/\/$/, "")}/`;
+      const names = Object.keys(files)
+        .filter((p) => p.startsWith(prefix))
+        .map((p) => p.slice(prefix.length).split("/")[0] as string);
+      return names.length > 0 ? [...new Set(names)] : undefined;
+    },
+  };
 }
 
 export function problems(text: string, files: Record<string, string> = {}): readonly Problem[] {

@@ -58,6 +58,81 @@ describe("scenario manifests", () => {
     expect(p.hint).to.equal('did you mean "shop"?');
   });
 
+  describe("numbers and booleans read as kubectl reads them (YAML 1.1), not as YAML 1.2", () => {
+    const portOf = (port: string): unknown => {
+      const plan = load(withFile(), { [POLICY]: policyFile(`  podSelector: {}\n  ingress:\n    - ports:\n        - port: ${port}\n`) });
+      const spec = phase(plan).manifests[0]?.object.spec as { ingress: { ports: { port: unknown }[] }[] };
+      return spec.ingress[0]?.ports[0]?.port;
+    };
+
+    it("0x50 is 80 to both", () => expect(portOf("0x50")).to.equal(80));
+    it("0755 is octal 493 to kubectl (YAML 1.2: 755)", () => expect(portOf("0755")).to.equal(493));
+    it("0b1010000 is 80 to kubectl (YAML 1.2: a port name)", () => expect(portOf("0b1010000")).to.equal(80));
+    it("8_080 is 8080 to kubectl (YAML 1.2: a port name)", () => expect(portOf("8_080")).to.equal(8080));
+    it('a quoted "0755" stays a port name, and is refused as one', () => {
+      const p = problem(withFile(), { [POLICY]: policyFile('  podSelector: {}\n  ingress:\n    - ports:\n        - port: "0755"\n') });
+      expect(p.message).to.equal('Invalid value: "0755": must contain at least one letter (a-z)');
+    });
+
+    it("a label value yes is the boolean true to kubectl: refused, with the hint to quote it", () => {
+      const text = policyFile("  podSelector:\n    matchLabels:\n      enabled: yes\n");
+      const p = problem(withFile(), { [POLICY]: text });
+      expect(p).to.deep.include({ file: POLICY, line: lineOf(text, "enabled"), field: "spec.podSelector.matchLabels.enabled", message: "cannot decode the boolean true as a string" });
+      expect(p.hint).to.equal('kubectl reads yes as true (YAML 1.1); quote it ("yes") to keep the text');
+    });
+
+    it("port: on is a boolean to kubectl", () => {
+      const p = problem(withFile(), { [POLICY]: policyFile("  podSelector: {}\n  ingress:\n    - ports:\n        - port: on\n") });
+      expect(p.message).to.equal("cannot decode the boolean true as a whole number or a string");
+      expect(p.hint).to.match(/kubectl reads on as true/);
+    });
+
+    it('a quoted "yes" is the string yes to both', () => {
+      const plan = load(withFile(), { [POLICY]: policyFile('  podSelector:\n    matchLabels:\n      enabled: "yes"\n') });
+      expect((phase(plan).manifests[0]?.object.spec as { podSelector: unknown }).podSelector).to.deep.equal({ matchLabels: { enabled: "yes" } });
+    });
+
+    it("a key on is the text true to kubectl", () => {
+      const plan = load(withFile(), { [POLICY]: policyFile("  podSelector:\n    matchLabels:\n      on: x\n") });
+      expect((phase(plan).manifests[0]?.object.spec as { podSelector: unknown }).podSelector).to.deep.equal({ matchLabels: { true: "x" } });
+    });
+
+    it("a date label value is a timestamp to kubectl, and no valid label value", () => {
+      const p = problem(withFile(), { [POLICY]: policyFile("  podSelector:\n    matchLabels:\n      since: 2024-01-05\n") });
+      expect(p.message).to.match(/^Invalid value: "2024-01-05T00:00:00Z": a valid label must be/);
+      expect(p.hint).to.match(/kubectl reads 2024-01-05 as "2024-01-05T00:00:00Z"/);
+    });
+  });
+
+  describe("documents netproof does not model give a warning naming them", () => {
+    const warningsOf = (doc: string): string[] => load(withFile(), { [POLICY]: doc }).warnings.map((w) => `${w.at.file}:${w.at.line}: ${w.message}`);
+
+    it("an old apiVersion of NetworkPolicy", () => {
+      const [w] = warningsOf("apiVersion: extensions/v1beta1\nkind: NetworkPolicy\nmetadata: { name: old, namespace: shop }\nspec: {}\n");
+      expect(w).to.match(/^scenarios\/policies\/p.yaml:1: NetworkPolicy\/shop\/old: extensions\/v1beta1 NetworkPolicy is not served/);
+    });
+
+    it("a mistyped kind, in the second document of a file", () => {
+      const doc = policyFile("  podSelector: {}\n") + "\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicies\nmetadata: { name: typo, namespace: shop }\nspec: {}\n";
+      const [w] = warningsOf(doc);
+      expect(w).to.match(/^scenarios\/policies\/p.yaml:10: NetworkPolicies\/shop\/typo: kind "NetworkPolicies" does not exist in networking.k8s.io\/v1 \(did you mean NetworkPolicy\?\)/);
+    });
+
+    it("Calico and Cilium policies", () => {
+      const doc = "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: { name: deny }\nspec: {}\n---\napiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: { name: c, namespace: shop }\nspec: {}\n";
+      const list = warningsOf(doc);
+      expect(list).to.have.length(2);
+      expect(list[0]).to.match(/:1: GlobalNetworkPolicy\/deny: Calico GlobalNetworkPolicy is not modelled/);
+      expect(list[1]).to.match(/:6: CiliumNetworkPolicy\/shop\/c: Cilium CiliumNetworkPolicy is not modelled/);
+    });
+
+    it("metadata of any object is validated as the API server does", () => {
+      const p = problem(withFile(), { [POLICY]: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n  namespace: shop\n" });
+      expect(p).to.deep.include({ file: POLICY, line: 4, field: "metadata.name" });
+      expect(p.message).to.match(/^Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/);
+    });
+  });
+
   it("a NetworkPolicy in kube-system is fine", () => {
     expect(phase(load(withFile(), { [POLICY]: policyFile("  podSelector: {}\n", "p", "kube-system") })).manifests).to.have.length(1);
   });
@@ -69,70 +144,63 @@ describe("scenario manifests", () => {
         spec: "  podSelector: {}\n  ingress:\n    - from:\n        - ipBlock:\n            cidr: 10.0.0.0/33\n",
         needle: "cidr:",
         field: "spec.ingress[0].from[0].ipBlock.cidr",
-        message: '"10.0.0.0/33" is not a CIDR',
+        message: 'Invalid value: "10.0.0.0/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
       },
       {
         name: "except outside cidr",
         spec: "  podSelector: {}\n  egress:\n    - to:\n        - ipBlock:\n            cidr: 10.0.0.0/8\n            except:\n              - 192.168.0.0/16\n",
         needle: "192.168",
         field: "spec.egress[0].to[0].ipBlock.except[0]",
-        message: "except 192.168.0.0/16 is not inside cidr 10.0.0.0/8",
+        message: 'Invalid value: "192.168.0.0/16": must be a strict subset of `cidr`',
       },
       {
         name: "a port out of range",
         spec: "  podSelector: {}\n  ingress:\n    - ports:\n        - port: 70000\n",
         needle: "70000",
         field: "spec.ingress[0].ports[0].port",
-        message: "a port is a number from 1 to 65535",
+        message: "Invalid value: 70000: must be between 1 and 65535, inclusive",
       },
       {
         name: "endPort without port",
         spec: "  podSelector: {}\n  ingress:\n    - ports:\n        - endPort: 90\n",
         needle: "endPort",
         field: "spec.ingress[0].ports[0].endPort",
-        message: "endPort needs a numeric port",
+        message: "Invalid value: 90: may not be specified when `port` is not specified",
       },
       {
         name: "endPort less than port",
         spec: "  podSelector: {}\n  ingress:\n    - ports:\n        - port: 100\n          endPort: 90\n",
         needle: "endPort",
         field: "spec.ingress[0].ports[0].endPort",
-        message: "endPort 90 is less than port 100",
+        message: "Invalid value: 90: must be greater than or equal to `port`",
       },
       {
         name: "an unknown operator",
         spec: "  podSelector:\n    matchExpressions:\n      - { key: app, operator: Equals, values: [web] }\n",
         needle: "Equals",
         field: "spec.podSelector.matchExpressions[0].operator",
-        message: "operator is one of In, NotIn, Exists, DoesNotExist",
+        message: 'Invalid value: "Equals": not a valid selector operator',
       },
       {
         name: "values with Exists",
         spec: "  podSelector:\n    matchExpressions:\n      - key: app\n        operator: Exists\n        values: [web]\n",
         needle: "values",
         field: "spec.podSelector.matchExpressions[0].values",
-        message: "Exists takes no values",
+        message: "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
       },
       {
         name: "a lower-case protocol",
         spec: "  podSelector: {}\n  ingress:\n    - ports:\n        - protocol: tcp\n",
         needle: "protocol",
         field: "spec.ingress[0].ports[0].protocol",
-        message: "protocol is TCP, UDP or SCTP (upper case)",
+        message: 'Unsupported value: "tcp": supported values: "TCP", "UDP", "SCTP"',
       },
       {
         name: "ipBlock with a selector in one peer",
         spec: "  podSelector: {}\n  ingress:\n    - from:\n        - podSelector: {}\n          ipBlock: { cidr: 10.0.0.0/8 }\n",
-        needle: "ipBlock",
-        field: "spec.ingress[0].from[0].ipBlock",
-        message: "ipBlock cannot be combined",
-      },
-      {
-        name: "a missing podSelector",
-        spec: "  policyTypes: [Ingress]\n",
-        needle: "spec:",
-        field: "spec.podSelector",
-        message: "podSelector is required",
+        needle: "- podSelector",
+        field: "spec.ingress[0].from[0]",
+        message: "Forbidden: may not specify both ipBlock and another peer",
       },
     ];
     for (const c of cases) {
@@ -147,7 +215,7 @@ describe("scenario manifests", () => {
     it("an unknown field, with a did-you-mean", () => {
       const text = policyFile("  podSelector: {}\n  ingres: []\n");
       const p = problem(withFile(), { [POLICY]: text });
-      expect(p).to.deep.include({ file: POLICY, line: 8, field: "spec.ingres", message: 'unknown field "ingres"' });
+      expect(p).to.deep.include({ file: POLICY, line: 8, field: "spec.ingres", message: 'unknown field "spec.ingres"' });
       expect(p.hint).to.match(/^did you mean "ingress"\?/);
     });
 

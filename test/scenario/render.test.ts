@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { KubeObject } from "../../src/scenario/plan.ts";
+import type { KubeObject } from "../../src/kube/object.ts";
 import { findTemplates, renderManifest } from "../../src/scenario/render.ts";
 
 const ips = { "shop/web": "10.42.1.1", "shop/api": "10.42.1.2", "other/api": "10.42.1.3" };

@@ -37,6 +37,14 @@ describe("verdict: declared vs predicted", () => {
       { phase: "initial", cells: [comparePlanCell(cell({ kind: "allow", at }), allowed), comparePlanCell(cell({ kind: "oracle" }), denied)] },
       { phase: "later", cells: [comparePlanCell(cell({ kind: "allow", at }), denied), comparePlanCell(cell({ kind: "allow", at }), { kind: "invalid", reason: "x" })] },
     ]);
-    expect(s).to.deep.equal({ cells: 4, pass: 2, mismatches: 1, invalid: 1, undeclared: 1 });
+    expect(s).to.deep.equal({ cells: 4, pass: 2, mismatches: 1, invalid: 1, undeclared: 1, ok: false });
+  });
+
+  it("is ok only when no cell disagrees and none is invalid", () => {
+    const passing = [comparePlanCell(cell({ kind: "allow", at }), allowed), comparePlanCell(cell({ kind: "oracle" }), denied)];
+    expect(summarisePlan([{ phase: "initial", cells: passing }]).ok).to.equal(true);
+    const invalid = comparePlanCell(cell({ kind: "oracle" }), { kind: "invalid", reason: "no such port" });
+    expect(summarisePlan([{ phase: "initial", cells: [...passing, invalid] }]).ok).to.equal(false);
+    expect(summarisePlan([]).ok).to.equal(true);
   });
 });

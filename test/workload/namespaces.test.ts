@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { rewriteNamespaces, identityMapping, runNamespaceMapping } from "../../src/workload/namespaces.ts";
 import { renderWorkloads } from "../../src/workload/objects.ts";
-import type { KubeObject, Phase } from "../../src/scenario/plan.ts";
+import type { KubeObject } from "../../src/kube/object.ts";
+import type { Phase } from "../../src/scenario/plan.ts";
 
 const rename = (ns: string) => (ns === "kube-system" ? ns : `np-7f3a-${ns}`);
 

@@ -1,7 +1,7 @@
 // Which API groups a cluster profile serves beyond Kubernetes' own, so that a
 // scenario with Calico's own policies (projectcalico.org/v3) is refused up
 // front on a profile that cannot apply them, instead of failing mid-run.
-import type { KubeObject } from "../../scenario/plan.ts";
+import { apiGroup, type KubeObject } from "../../kube/object.ts";
 import { UserError } from "../../user-error.ts";
 import type { ResolvedProfile } from "./profiles.ts";
 
@@ -9,11 +9,6 @@ export const CALICO_V3 = "projectcalico.org/v3";
 
 /** The CNI-specific API versions this module knows of; anything else is left to the cluster. */
 const CNI_GROUPS = new Set(["projectcalico.org", "crd.projectcalico.org"]);
-
-export function apiGroup(apiVersion: string): string {
-  const i = apiVersion.indexOf("/");
-  return i < 0 ? "" : apiVersion.slice(0, i);
-}
 
 export function isCalicoV3(object: Pick<KubeObject, "apiVersion">): boolean {
   return object.apiVersion === CALICO_V3;

@@ -4,7 +4,7 @@
 // this run's labels, and cleanup deletes the run's namespaces and waits for
 // them to go.
 import { CoreV1Api, PatchStrategy, type KubernetesObject } from "@kubernetes/client-node";
-import type { KubeObject } from "../../scenario/plan.ts";
+import type { KubeObject, ObjectRef } from "../../kube/object.ts";
 import type { ExecResult } from "../../probe/types.ts";
 import { UserError } from "../../user-error.ts";
 import type {
@@ -13,7 +13,6 @@ import type {
   ExecOptions,
   ExternalEndpoint,
   ExternalsProvided,
-  ObjectRef,
   PodRef,
   ReadyPod,
   ServiceAddress,

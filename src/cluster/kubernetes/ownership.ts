@@ -1,7 +1,7 @@
 // What makes an object this run's: the owner label and the run label. The
 // adapter refuses to touch anything that does not carry both, so a scenario
 // can never overwrite or delete a team's own objects on a shared cluster.
-import type { KubeObject } from "../../scenario/plan.ts";
+import type { KubeObject } from "../../kube/object.ts";
 import { OWNER_LABEL, OWNER_VALUE, RUN_LABEL } from "../port.ts";
 
 export function runSelector(runId: string): string {

@@ -1,9 +1,23 @@
-// Label selectors (metav1.LabelSelector) as the API server evaluates them.
-// Compiled once into a predicate because the oracle applies each selector to
-// every pod or namespace of the model.
+// Label selectors (metav1.LabelSelector) and their one evaluator. Compiled
+// once into a predicate because the oracle applies each selector to every pod
+// or namespace of a model; the scenario's warnings use the same predicate.
 
-import type { Labels } from "../scenario/plan.ts";
-import type { LabelSelector, LabelSelectorRequirement } from "./types.ts";
+import { hasLabel, labelValue, type Labels } from "./labels.ts";
+
+export type SelectorOperator = "In" | "NotIn" | "Exists" | "DoesNotExist";
+
+export const SELECTOR_OPERATORS: readonly SelectorOperator[] = ["In", "NotIn", "Exists", "DoesNotExist"];
+
+export interface LabelSelectorRequirement {
+  readonly key: string;
+  readonly operator: SelectorOperator;
+  readonly values?: readonly string[];
+}
+
+export interface LabelSelector {
+  readonly matchLabels?: Labels;
+  readonly matchExpressions?: readonly LabelSelectorRequirement[];
+}
 
 export type LabelPredicate = (labels: Labels) => boolean;
 
@@ -14,7 +28,7 @@ export type LabelPredicate = (labels: Labels) => boolean;
 export function compileSelector(selector: LabelSelector): LabelPredicate {
   const checks: LabelPredicate[] = [];
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    checks.push((labels) => hasLabel(labels, key) && labels[key] === value);
+    checks.push((labels) => labelValue(labels, key) === value);
   }
   for (const requirement of selector.matchExpressions ?? []) {
     checks.push(compileRequirement(requirement));
@@ -43,12 +57,6 @@ function compileRequirement(requirement: LabelSelectorRequirement): LabelPredica
     case "DoesNotExist":
       return (labels) => !hasLabel(labels, key);
   }
-}
-
-// Own properties only: a label called "constructor" must not match through
-// the prototype.
-function hasLabel(labels: Labels, key: string): boolean {
-  return Object.hasOwn(labels, key);
 }
 
 function matchAll(): boolean {

@@ -1,19 +1,10 @@
-// networking.k8s.io/v1 NetworkPolicy, as the API server accepts it: the
-// vocabulary of the manifests a scenario applies. The scenario stage validates
-// manifests into these types; the oracle evaluates them.
+// networking.k8s.io/v1 NetworkPolicy, as the API server accepts it. The
+// scenario stage validates manifests into these types; the oracle evaluates them.
 
-import type { Labels, Protocol } from "./plan.ts";
+import type { LabelSelector } from "./selector.ts";
+import type { Protocol } from "./protocol.ts";
 
-export interface LabelSelectorRequirement {
-  readonly key: string;
-  readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
-  readonly values?: readonly string[];
-}
-
-export interface LabelSelector {
-  readonly matchLabels?: Labels;
-  readonly matchExpressions?: readonly LabelSelectorRequirement[];
-}
+export type PolicyType = "Ingress" | "Egress";
 
 export interface IPBlock {
   readonly cidr: string;
@@ -50,8 +41,14 @@ export interface NetworkPolicy {
   readonly metadata: { readonly name: string; readonly namespace: string };
   readonly spec: {
     readonly podSelector: LabelSelector;
-    readonly policyTypes?: readonly ("Ingress" | "Egress")[];
+    readonly policyTypes?: readonly PolicyType[];
     readonly ingress?: readonly NetworkPolicyIngressRule[];
     readonly egress?: readonly NetworkPolicyEgressRule[];
   };
+}
+
+export const NETWORK_POLICY_API_VERSION = "networking.k8s.io/v1";
+
+export function isNetworkPolicyV1(object: { readonly apiVersion?: unknown; readonly kind?: unknown }): boolean {
+  return object.apiVersion === NETWORK_POLICY_API_VERSION && object.kind === "NetworkPolicy";
 }

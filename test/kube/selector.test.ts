@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { describe, it } from "mocha";
-import { matchesSelector } from "../../src/oracle/selector.ts";
-import type { LabelSelector } from "../../src/oracle/types.ts";
+import { matchesSelector } from "../../src/kube/selector.ts";
+import type { LabelSelector } from "../../src/kube/selector.ts";
 
 const web = { app: "web", tier: "front" };
 const bare = {};
@@ -10,7 +10,7 @@ function matches(selector: LabelSelector, labels: Record<string, string>): boole
   return matchesSelector(selector, labels);
 }
 
-describe("oracle: label selectors", () => {
+describe("kube: label selectors (the one evaluator)", () => {
   it("an empty selector matches everything, unlabelled objects included", () => {
     expect(matches({}, web)).to.equal(true);
     expect(matches({}, bare)).to.equal(true);
