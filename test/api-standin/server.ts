@@ -84,6 +84,9 @@ export class ApiStandIn {
       });
     });
     server.on("upgrade", (req, socket, head) => {
+      // Once upgraded, a socket's errors are ours to handle: a client that goes
+      // away mid-exec (a Ctrl-C'd netproof) resets it, which is no stand-in error.
+      socket.on("error", () => undefined);
       if (!this.authorized(req)) {
         socket.end("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n");
         return;

@@ -85,12 +85,14 @@ export interface CellFacts {
  * itself it is the scenario's mistake; an unserved external, or coredns's
  * metrics port on the lab, proves nothing.
  */
-export function expectedVerdict(f: CellFacts, cni: "conformant" | "unenforced"): LiveVerdict["kind"] {
+export function expectedVerdict(f: CellFacts, cni: "conformant" | "unenforced", options: { dnsMetricsEnforced?: boolean } = {}): LiveVerdict["kind"] {
   const agrees = f.predicted !== "invalid" && (f.declared === "oracle" || f.declared === f.predicted);
   if (!agrees) return "expectation-mismatch";
   const unservedExternal = f.to.kind === "external" && !f.served;
   const dnsMetrics = f.to.kind === "workload" && f.to.workload === "kube-system/coredns" && f.port !== 53;
-  if (cni === "conformant") return unservedExternal || (dnsMetrics && f.predicted === "allow") ? "inconclusive" : "pass";
+  // The API stand-in's coredns declares port 53 only, so its enforcer never drops the metrics port: refused, whatever the policy.
+  const dnsMetricsOpen = dnsMetrics && (f.predicted === "allow" || options.dnsMetricsEnforced === false);
+  if (cni === "conformant") return unservedExternal || dnsMetricsOpen ? "inconclusive" : "pass";
   if (unservedExternal || dnsMetrics) return "inconclusive";
   return f.predicted === "deny" ? "cni-mismatch" : "pass";
 }
