@@ -10,7 +10,8 @@ import { warningLines } from "../report/warnings.ts";
 import { escapeJsonForTerminal, UserError } from "../user-error.ts";
 import { stdoutWriter } from "./output.ts";
 import { runPlan } from "./plan-run.ts";
-import { openCluster } from "./cluster-factory.ts";
+import { clustersDir, openCluster } from "./cluster-factory.ts";
+import { listProfiles } from "../cluster/k3s/profiles.ts";
 import { liveCommand } from "./live-command.ts";
 import type { LiveOptions } from "./live-run.ts";
 import { randomBytes } from "node:crypto";
@@ -18,6 +19,7 @@ import type { ScenarioFlags } from "./main.ts";
 
 export async function scenarioCommand(name: string | undefined, flags: ScenarioFlags): Promise<number> {
   if (flags.list) return listCommand(flags);
+  if (flags.listClusters) return listClustersCommand();
   if (!name) {
     throw new UserError({
       message: "which scenario? Give a name from the library or a path to a scenario file",
@@ -27,12 +29,20 @@ export async function scenarioCommand(name: string | undefined, flags: ScenarioF
   const file = resolveScenario(name, flags.dir);
   const plan = loadScenario(file);
   if (!flags.plan) {
-    const cluster = await openCluster(flags, name);
-    return liveCommand(plan, cluster, flags, liveDefaults(flags), {
-      stdout: (t) => process.stdout.write(t),
-      stderr: (t) => process.stderr.write(t),
-      style: styleFor(process.stdout),
+    const defaults = liveDefaults(flags);
+    const opened = await openCluster(flags, plan, { runId: defaults.runId, log: (line) => process.stderr.write(`${line}\n`) }).catch((error: unknown) => {
+      throw error instanceof UserError ? withPlanHint(error, name) : error;
     });
+    try {
+      return await liveCommand(plan, opened.cluster, flags, { ...defaults, mapNamespace: opened.mapNamespace }, {
+        stdout: (t) => process.stdout.write(t),
+        stderr: (t) => process.stderr.write(t),
+        style: styleFor(process.stdout),
+      });
+    } finally {
+      // The run cleaned up already (and reported a failure); this only covers an end before it.
+      await opened.close().catch(() => undefined);
+    }
   }
   const run = runPlan(plan);
   if (flags.format === "json") {
@@ -51,8 +61,25 @@ function listCommand(flags: ScenarioFlags): number {
   return 0;
 }
 
+function listClustersCommand(): number {
+  const profiles = listProfiles(clustersDir());
+  const width = Math.max(0, ...profiles.map((p) => p.name.length));
+  for (const p of profiles) process.stdout.write(`${p.name.padEnd(width)}  ${p.description}${p.isDefault ? " (default)" : ""}\n`);
+  return 0;
+}
+
+/** A cluster that cannot be opened: plan mode still checks the scenario. */
+function withPlanHint(error: UserError, scenario: string): UserError {
+  const planHint = `check the scenario without a cluster: npm run scenario ${scenario} -- --plan`;
+  if (error.problems.some((p) => p.hint?.includes("--plan") || p.message.includes("--plan"))) return error;
+  const last = error.problems[error.problems.length - 1];
+  if (!last) return error;
+  const hint = last.hint ? `${last.hint}; or ${planHint}` : planHint;
+  return new UserError([...error.problems.slice(0, -1), { ...last, hint }]);
+}
+
 /** Probe settings of a live run from the command line. */
-function liveDefaults(flags: ScenarioFlags): Omit<LiveOptions, "onProgress"> {
+function liveDefaults(flags: ScenarioFlags): Omit<LiveOptions, "onProgress" | "runId"> & { runId: string } {
   return {
     runId: `np-${randomBytes(3).toString("hex")}`,
     ...(flags.image !== undefined ? { image: flags.image } : {}),

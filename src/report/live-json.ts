@@ -18,6 +18,8 @@ export interface LiveJson {
   readonly warnings: ReadonlyArray<{ file: string; line: number; field: string; message: string }>;
   readonly cluster: string;
   readonly externals: ReadonlyArray<{ address: string; served: boolean }>;
+  /** Each workload's pod as it ran: `workload` as the scenario names it, `namespace`/`name` on the cluster, its IP and node. */
+  readonly pods: ReadonlyArray<{ workload: string; namespace: string; name: string; ip: string; node: string }>;
   readonly phases: ReadonlyArray<{ name: string; rounds: number; execs: number; cells: readonly LiveCellJson[] }>;
   readonly summary: LiveSummary;
   readonly timings: { realiseMs: number; probeMs: number; cleanupMs: number };
@@ -66,6 +68,7 @@ export function liveJson(plan: Plan, run: LiveRunResult): LiveJson {
     warnings: plan.warnings.map((w) => ({ file: w.at.file, line: w.at.line, field: w.field, message: w.message })),
     cluster: run.cluster.description,
     externals: run.externals.map((e) => ({ ...e })),
+    pods: run.pods.map((p) => ({ workload: p.workload, namespace: p.namespace, name: p.name, ip: p.ip, node: p.node })),
     phases: run.phases.map((phase) => ({
       name: phase.phase,
       rounds: phase.rounds,

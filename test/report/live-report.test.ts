@@ -64,6 +64,15 @@ describe("live report", () => {
     expect(cell).to.deep.include({ declared: "deny", predicted: "deny", verdict: "cni-mismatch" });
     expect(cell?.observed).to.deep.include({ outcome: "connected", stability: "stable", samples: ["connected", "connected"] });
     expect(cell?.reproduce).to.match(/^kubectl exec -n shop web -c netproof -- nc -vz -w 1 10\.42\.\d+\.\d+ 5432$/);
+    expect(json.pods.find((p) => p.workload === "shop/web")).to.deep.equal({ workload: "shop/web", namespace: "shop", name: "web", ip: json.pods.find((p) => p.workload === "shop/web")!.ip, node: "fake-node" });
+    expect(json.pods.map((p) => p.workload)).to.include.members(["shop/web", "shop/api", "shop/db", "monitoring/prober"]);
+  });
+
+  it("names each pod's node, and the namespace it really ran in when the run renamed it", async () => {
+    const run = await runLive(plan, new FakeCluster(leaky), { ...options, mapNamespace: (n) => (n === "kube-system" ? n : `np-t1-${n}`) });
+    const text = renderLiveText(plan, run);
+    expect(text).to.include("pods (all on one node):");
+    expect(text).to.match(new RegExp(`\\n  shop/web\\s+${run.ips["shop/web"]!.replace(/\./g, "\\.")}  node fake-node as np-t1-shop/web\\n`));
   });
 
   it("reports progress on stderr and exit 3 when the cluster fails", async () => {
