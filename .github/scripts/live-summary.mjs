@@ -8,7 +8,8 @@ const [scenario, file, code] = process.argv.slice(2);
 let cells = [];
 try {
   const report = JSON.parse(readFileSync(file, "utf8"));
-  cells = (report.phases ?? []).flatMap((p) => (p.cells ?? []).map((c) => ({ ...c, phase: p.name })));
+  // A cell of a v2 report gives its outcome (verdict, …) as an index into `outcomes`.
+  cells = (report.phases ?? []).flatMap((p) => (p.cells ?? []).map((c) => ({ ...(report.outcomes?.[c.outcome] ?? {}), ...c, phase: p.name })));
 } catch (e) {
   console.log(`| ${scenario} | exit ${code} | no readable report (${e.message.split("\n")[0]}) |`);
   process.exit(1);

@@ -6,8 +6,11 @@
 import { readFileSync } from "node:fs";
 
 const [planFile, liveFile, code] = process.argv.slice(2);
-const cells = (file) =>
-  JSON.parse(readFileSync(file, "utf8")).phases.flatMap((p) => p.cells.map((c) => ({ ...c, id: `${p.name}: ${c.key}` })));
+// A netproof.plan/v2 cell gives its outcome (predicted, verdict, …) as an index into `outcomes`.
+const cells = (file) => {
+  const report = JSON.parse(readFileSync(file, "utf8"));
+  return report.phases.flatMap((p) => p.cells.map((c) => ({ ...(report.outcomes?.[c.outcome] ?? {}), ...c, id: `${p.name}: ${c.key}` })));
+};
 
 let plan, live;
 try {

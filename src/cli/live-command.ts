@@ -2,6 +2,7 @@
 // stdout, and the exit code. Wiring only.
 import type { Cluster } from "../cluster/port.ts";
 import type { Plan } from "../scenario/plan.ts";
+import { liveJson } from "../report/live-json.ts";
 import { liveResults, type Results } from "../report/results.ts";
 import { writeReportDir } from "../report/report-dir.ts";
 import { renderLiveText } from "../report/live-text.ts";
@@ -24,7 +25,7 @@ export interface LiveCommandIo {
 export async function liveCommand(
   plan: Plan,
   cluster: Cluster,
-  flags: { readonly format: "text" | "json"; readonly verbose?: boolean; readonly reportDir?: string; readonly quiet?: boolean },
+  flags: { readonly format: "text" | "json"; readonly verbose?: boolean; readonly reportDir?: string },
   options: Omit<LiveOptions, "onProgress">,
   io: LiveCommandIo,
 ): Promise<number> {
@@ -38,13 +39,13 @@ export async function liveCommand(
     io.stderr(`netproof: the cluster failed during ${err.message}\n`);
     return EXIT.infra;
   }
-  const results = liveResults(plan, run);
-  io.results?.(results);
-  if (flags.reportDir !== undefined) writeReportDir(flags.reportDir, [results]);
-  if (flags.quiet) {
-    // the caller prints the results
-  } else if (flags.format === "json") io.stdout(`${escapeJsonForTerminal(JSON.stringify(results, null, 2))}
-`);
+  // The report files are made from the results document; --format json stays netproof.live/v1.
+  if (io.results || flags.reportDir !== undefined) {
+    const results = liveResults(plan, run);
+    io.results?.(results);
+    if (flags.reportDir !== undefined) writeReportDir(flags.reportDir, [results]);
+  }
+  if (flags.format === "json") io.stdout(`${escapeJsonForTerminal(JSON.stringify(liveJson(plan, run), null, 2))}\n`);
   else io.stdout(`${renderLiveText(plan, run, { style: io.style, verbose: flags.verbose === true })}\n`);
   switch (liveOutcome(run.summary)) {
     case "pass":

@@ -10,7 +10,7 @@ import { probeAcrossChange } from "../probe/observe.ts";
 import type { ProbeSample } from "../probe/engine.ts";
 import type { ProbeSpec, Transport } from "../probe/types.ts";
 import type { Phase, Plan } from "../scenario/plan.ts";
-import { summariseLive, type CellLiveResult, type LiveRunResult, type PhaseLiveResult } from "../verdict/live-summary.ts";
+import { summariseLive, type PodPlacement, type CellLiveResult, type LiveRunResult, type PhaseLiveResult } from "../verdict/live-summary.ts";
 import { compareLiveCell, observeSamples, type ObservedCell } from "../verdict/observed.ts";
 import { declaredReach } from "../verdict/verdict.ts";
 import { removedManifests, renderPhaseManifests } from "../workload/manifests.ts";
@@ -83,6 +83,7 @@ export async function runLive(plan: Plan, cluster: Cluster, options: LiveOptions
     let addresses: LiveAddresses | undefined;
     let ips: Record<string, string> = {};
     const phases: PhaseLiveResult[] = [];
+    const placements = new Map<string, PodPlacement>();
     for (const phase of plan.phases) {
       const realiseStart = clock();
       const say = (status: string) => progress({ kind: "realise", phase: phase.name, status, elapsedMs: elapsed() });
@@ -96,6 +97,11 @@ export async function runLive(plan: Plan, cluster: Cluster, options: LiveOptions
           { timeoutMs: options.podTimeoutMs ?? 120_000, onProgress: say },
         ),
       );
+      const readyByRef = new Map(ready.map((p) => [clientName(p), p]));
+      for (const w of managed) {
+        const pod = readyByRef.get(clientName(podRefOf(w, map)));
+        if (pod) placements.set(w.id, { workload: w.id, namespace: pod.namespace, name: pod.name, ip: pod.ip, node: pod.node });
+      }
       if (!addresses) {
         const withPorts = phase.workloads.filter((w) => w.managed && w.ports.length > 0).map((w) => podRefOf(w, map));
         const services = await step("service addresses", () => cluster.serviceAddresses(withPorts));
@@ -149,6 +155,7 @@ export async function runLive(plan: Plan, cluster: Cluster, options: LiveOptions
       phases,
       summary: summariseLive(phases),
       ips,
+      pods: [...placements.values()],
       externals: endpoints.map((e) => ({ address: e.address, served: served.has(e.address) })),
       timings,
       probeTimeoutMs: options.probe.timeoutMs,
@@ -218,15 +225,20 @@ export function clusterTransport(cluster: Cluster): Transport {
 
 /** Until removed: the first Ctrl-C or SIGTERM cleans the cluster up and exits 130 / 143. */
 function cleanUpOnSignal(cleanup: () => Promise<void>): () => void {
+  let handling = false;
   const handlers = (["SIGINT", "SIGTERM"] as const).map((signal) => {
     const handler = () => {
+      // A second Ctrl-C while cleaning up changes nothing: the first decides.
+      if (handling) return;
+      handling = true;
       process.stderr.write(`\nnetproof: ${signal === "SIGINT" ? "interrupted" : "terminated"}; removing what this run created…\n`);
       cleanup()
         .catch((err: unknown) => process.stderr.write(`netproof: cleanup failed: ${err instanceof Error ? err.message : String(err)}\n`))
         .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
     };
-    // First in line: whatever else listens (a test lab's own handler) runs after.
-    process.prependOnceListener(signal, handler);
+    // First in line, and listening until removed: whatever else listens (a
+    // test lab's own handler) runs after and sees that netproof handles it.
+    process.prependListener(signal, handler);
     return [signal, handler] as const;
   });
   return () => {

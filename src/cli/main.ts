@@ -10,6 +10,7 @@ import { UserError, formatProblem } from "../user-error.ts";
 import { scenarioCommand } from "./scenario-command.ts";
 import { schemaCommand } from "./schema-command.ts";
 import { diffCommand } from "./diff-command.ts";
+import { cleanupCommand, type CleanupFlags } from "./cleanup-command.ts";
 
 import { EXIT } from "./exit.ts";
 
@@ -34,7 +35,12 @@ export function buildProgram(): Command {
     .option("--all", "run every scenario of the library (one combined report and exit code)")
     .option("--verbose", "explain every cell, not only the disagreements")
     .option("--cluster <profile>", "live runs: k3s in Docker with this profile (clusters/*.yaml)")
-    .option("--kubeconfig <file>", "live runs: an existing cluster")
+    .option("--kubeconfig <file>", "live runs: an existing cluster (never touched without this flag)")
+    .option("--context <name>", "with --kubeconfig: the context to use (default: the file's current context)")
+    .option("--keep", "k3s: leave the cluster up after the run and print how to reach it")
+    .option("--reuse", "k3s: run on a cluster kept earlier with --keep (same profile), if there is one")
+    .option("--calico-version <version>", "k3s-calico: the Calico version (default: the profile's, or NETPROOF_CALICO_VERSION)")
+    .option("--list-clusters", "list the k3s cluster profiles (clusters/*.yaml)")
     .option("--image <ref>", "the image of netproof's pods (default: netshoot pinned by digest)")
     .option("--probe-timeout <ms>", "live runs: each probe's timeout (whole seconds, rounded up)", milliseconds, 2000)
     .option("--observe <ms>", "live runs: watch every cell at least this long after each change", milliseconds, 5000)
@@ -57,6 +63,16 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("cleanup")
+    .description("list what netproof runs that died left on a cluster, and remove it after confirmation")
+    .requiredOption("--kubeconfig <file>", "the cluster's kubeconfig")
+    .option("--context <name>", "the context to use (default: the file's current context)")
+    .option("--yes", "remove without asking (needed when stdin is not a terminal)")
+    .action(async (opts: CleanupFlags) => {
+      process.exitCode = await cleanupCommand(opts);
+    });
+
+  program
     .command("schema")
     .description("print the JSON Schema of scenario files, or write it for editors")
     .option("--write [file]", "write it (default: scenarios/netproof.schema.json)")
@@ -76,6 +92,11 @@ export interface ScenarioFlags {
   readonly dir: string;
   readonly cluster?: string;
   readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly keep?: boolean;
+  readonly reuse?: boolean;
+  readonly calicoVersion?: string;
+  readonly listClusters?: boolean;
   readonly image?: string;
   readonly probeTimeout: number;
   readonly observe: number;

@@ -1,6 +1,6 @@
 // Plan mode: scenario → oracle → verdict, no cluster. Wiring only.
 
-import { predictPhase } from "../oracle/predict-plan.ts";
+import { predictCells } from "../oracle/predict-plan.ts";
 import type { Plan } from "../scenario/plan.ts";
 import { comparePlanCell, summarisePlan, type PhasePlanResult, type PlanSummary } from "../verdict/verdict.ts";
 
@@ -12,9 +12,9 @@ export interface PlanRun {
 export function runPlan(plan: Plan): PlanRun {
   const phases: PhasePlanResult[] = [];
   for (const phase of plan.phases) {
-    const predictions = predictPhase(plan, phase, plan.plannedIps);
-    const cells = phase.cells.map((cell) => {
-      const predicted = predictions.get(cell.key);
+    const predictions = predictCells(plan, phase, plan.plannedIps);
+    const cells = phase.cells.map((cell, i) => {
+      const predicted = predictions[i];
       if (!predicted) throw new Error(`oracle gave no prediction for cell ${cell.key}`);
       return comparePlanCell(cell, predicted);
     });

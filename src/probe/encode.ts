@@ -56,6 +56,9 @@ export function specProblem(spec: ProbeSpec): string | undefined {
   }
 }
 
+/** The runner takes a timeout of 1 to 999 whole seconds. */
+export const MAX_TIMEOUT_SECONDS = 999;
+
 /** The runner works in whole seconds (nc -w, dig +time): round up, at least 1. */
 export function timeoutSeconds(timeoutMs: number): number {
   return Math.max(1, Math.ceil(timeoutMs / 1000));
@@ -92,7 +95,66 @@ export interface EncodedBatch {
 export function encodeBatch(specs: readonly ProbeSpec[], timeoutMs: number): EncodedBatch {
   const wireIds = specs.map((_, i) => wireId(i));
   const args = specs.flatMap((spec, i) => probeArgs(spec, wireId(i), timeoutMs));
-  return { argv: ["sh", "-c", RUNNER_SCRIPT, RUNNER_NAME, ENCODING_VERSION, ...args], wireIds };
+  return { argv: runnerArgv(args), wireIds };
+}
+
+/**
+ * The kernel refuses an exec whose argv and environment together pass ARG_MAX
+ * (E2BIG; 2 MiB with the usual 8 MiB stack, counting each string, its NUL and
+ * its pointer) or any one string longer than MAX_ARG_STRLEN (128 KiB). A
+ * client's probes are split so that no argv passes half of ARG_MAX: the other
+ * half is left to the pod's environment and to the transport's own wrapper
+ * (`ip netns exec`, a container runtime).
+ */
+export const ARGV_BUDGET_BYTES = 1024 * 1024;
+export const MAX_ARG_STRLEN = 128 * 1024;
+
+/** What one string costs in an exec: its bytes, its NUL and its pointer. */
+export function argvCost(arg: string): number {
+  return Buffer.byteLength(arg) + 1 + 8;
+}
+
+export interface EncodedChunk extends EncodedBatch {
+  /** specs[first + i] is the probe printed as wireIds[i]. */
+  readonly first: number;
+}
+
+/**
+ * One or more runner argvs for one client, each within `budget` bytes, in spec
+ * order. Wire ids count on across the chunks. Throws ProbeSpecError if a spec
+ * is unsafe.
+ */
+export function encodeChunks(specs: readonly ProbeSpec[], timeoutMs: number, budget = ARGV_BUDGET_BYTES): EncodedChunk[] {
+  const fixed = runnerArgv([]).reduce((n, arg) => n + argvCost(arg), 0);
+  const chunks: EncodedChunk[] = [];
+  let args: string[] = [];
+  let wireIds: string[] = [];
+  let first = 0;
+  let cost = fixed;
+  specs.forEach((spec, i) => {
+    const id = wireId(i);
+    const probe = probeArgs(spec, id, timeoutMs);
+    const probeCost = probe.reduce((n, arg) => n + argvCost(arg), 0);
+    if (fixed + probeCost > budget) throw new ProbeSpecError(spec.id, "its arguments alone pass the exec size budget");
+    if (cost + probeCost > budget) {
+      chunks.push({ argv: runnerArgv(args), wireIds, first });
+      args = [];
+      wireIds = [];
+      first = i;
+      cost = fixed;
+    }
+    for (const arg of probe) args.push(arg);
+    wireIds.push(id);
+    cost += probeCost;
+  });
+  if (wireIds.length > 0) chunks.push({ argv: runnerArgv(args), wireIds, first });
+  return chunks;
+}
+
+function runnerArgv(probeArgs: readonly string[]): string[] {
+  const argv = ["sh", "-c", RUNNER_SCRIPT, RUNNER_NAME, ENCODING_VERSION];
+  for (const arg of probeArgs) argv.push(arg);
+  return argv;
 }
 
 function hostProblem(host: string): string | undefined {

@@ -3,7 +3,7 @@
 // round limit is reached). It records every sample and never looks at what was
 // expected: it does not know.
 import type { ExecResult, Observation, ProbeSpec, Transport } from "./types.ts";
-import { encodeBatch, specProblem, timeoutSeconds } from "./encode.ts";
+import { encodeChunks, MAX_TIMEOUT_SECONDS, RUNNER_NAME, specProblem, timeoutSeconds, type EncodedChunk } from "./encode.ts";
 import { parseRunnerOutput } from "./parse.ts";
 import { hasSettled } from "./stabilise.ts";
 import { mapBounded } from "./pool.ts";
@@ -19,8 +19,10 @@ export interface RoundProgress {
   readonly round: number;
   /** Probes run in this round. */
   readonly pending: number;
-  /** Execs in this round (clients with pending probes). */
+  /** Clients with pending probes in this round. */
   readonly clients: number;
+  /** Execs in this round: one per client, more where its argv would pass the exec size budget. */
+  readonly execs: number;
 }
 
 export interface EngineOptions {
@@ -87,6 +89,9 @@ export async function runProbes(
   // The runner's slowest probe: a name that does not resolve is killed after 2T + 1 s.
   const execTimeoutMs = (2 * timeoutSeconds(options.timeoutMs) + 1) * 1000 + (options.execMarginMs ?? 5_000);
   if (k < 1) throw new Error(`requiredStreak must be at least 1, got ${k}`);
+  if (timeoutSeconds(options.timeoutMs) > MAX_TIMEOUT_SECONDS) {
+    throw new Error(`timeoutMs must be at most ${MAX_TIMEOUT_SECONDS} s, got ${options.timeoutMs} ms`);
+  }
 
   const start = clock();
   const states = initialStates(clients, start);
@@ -99,13 +104,19 @@ export async function runProbes(
     if (rounds > 0 && clock() - start >= deadline) break;
     rounds += 1;
     const round = rounds;
-    const batches = groupByClient(pending);
-    await options.onRound?.({ round, pending: pending.length, clients: batches.length });
+    const byClient = groupByClient(pending);
+    const jobs = byClient.flatMap(([client, batch]) =>
+      encodeChunks(
+        batch.map((s) => s.spec),
+        options.timeoutMs,
+      ).map((chunk) => ({ client, chunk, states: batch.slice(chunk.first, chunk.first + chunk.wireIds.length) })),
+    );
+    await options.onRound?.({ round, pending: pending.length, clients: byClient.length, execs: jobs.length });
 
-    await mapBounded(batches, parallelism, async ([client, batch]) => {
+    await mapBounded(jobs, parallelism, async ({ client, chunk, states: batch }) => {
       execs += 1;
       const at = clock();
-      const results = await runBatch(transport, client, batch, options.timeoutMs, execTimeoutMs);
+      const results = await runChunk(transport, client, chunk, execTimeoutMs);
       batch.forEach((state, i) => {
         const result = results[i] ?? { observation: { kind: "error", detail: "no result" }, ms: 0 };
         state.samples.push({ ...result, round, at });
@@ -157,26 +168,16 @@ function groupByClient(states: readonly ProbeState[]): [string, ProbeState[]][] 
 
 type BatchResult = Pick<ProbeSample, "observation" | "ms">;
 
-async function runBatch(
-  transport: Transport,
-  client: string,
-  batch: readonly ProbeState[],
-  timeoutMs: number,
-  execTimeoutMs: number,
-): Promise<BatchResult[]> {
-  const { argv, wireIds } = encodeBatch(
-    batch.map((s) => s.spec),
-    timeoutMs,
-  );
+async function runChunk(transport: Transport, client: string, chunk: EncodedChunk, execTimeoutMs: number): Promise<BatchResult[]> {
+  const { argv, wireIds } = chunk;
   let result: ExecResult;
   try {
     result = await transport.exec(client, argv, { timeoutMs: execTimeoutMs });
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    return batch.map(() => failed(`could not run the probe runner in ${client}: ${message}`));
+    return wireIds.map(() => failed(`could not run the probe runner in ${client}: ${execFailure(err)}`));
   }
   if (result.exitCode !== 0) {
-    return batch.map(() => failed(`probe runner in ${client} exited with code ${result.exitCode}: ${tail(result.stderr)}`));
+    return wireIds.map(() => failed(`probe runner in ${client} exited with code ${result.exitCode}: ${tail(result.stderr)}`));
   }
   const parsed = parseRunnerOutput(result.stdout);
   const why = parsed.problems.length > 0 ? `; ${parsed.problems.join("; ")}` : "";
@@ -188,6 +189,26 @@ function failed(detail: string): BatchResult {
 }
 
 function tail(text: string): string {
-  const trimmed = text.trim();
+  const trimmed = withoutCommandLine(text.trim());
   return trimmed === "" ? "(no stderr)" : trimmed.split("\n").slice(-3).join(" | ").slice(0, 500);
+}
+
+/**
+ * Why an exec could not run, in a few words. Spawn errors (E2BIG, ENOENT)
+ * and exec libraries repeat the whole command line in their message, which
+ * here is the runner script and every probe: a detail keeps the errno and the
+ * words before the command.
+ */
+function execFailure(err: unknown): string {
+  const code = typeof err === "object" && err !== null && "code" in err ? (err as { code: unknown }).code : undefined;
+  const message = withoutCommandLine((err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "").slice(0, 300);
+  if (typeof code === "string" && /^E[A-Z0-9]+$/.test(code) && !message.includes(code)) return message === "" ? code : `${code}: ${message}`;
+  return message === "" ? "unknown error" : message;
+}
+
+/** Cuts text where the runner's command line starts (`sh -c <script>`, or the runner's name). */
+export function withoutCommandLine(text: string): string {
+  const cuts = [text.indexOf(" sh -c"), text.indexOf("sh -c "), text.indexOf(RUNNER_NAME), text.indexOf("# netproof probe runner")].filter((i) => i >= 0);
+  if (cuts.length === 0) return text;
+  return text.slice(0, Math.min(...cuts)).replace(/[\s:'"]+$/, "") + " (command line left out)";
 }

@@ -6,7 +6,7 @@
 #     tcp|udp|sctp: a = expected identity ("" = none), b = ""
 #     http:         a = method, b = path (starting with /)
 #     dns:          host = name to resolve, port = server port, a = server ("" = resolv.conf), b = ""
-# timeout T is in whole seconds. The probe list only ever arrives as arguments
+# timeout T is in whole seconds, 1 to 999; a port is 1 to 65535. The probe list only ever arrives as arguments
 # and every value is quoted: no value is ever evaluated by a shell.
 #
 # All probes run at once, writing to a temp dir (tmpfs when there is one) that
@@ -375,8 +375,11 @@ invalid() {
     tcp | udp | sctp | http | dns) ;;
     *) _bad="unknown probe kind" && return 0 ;;
   esac
-  is_uint "$3" || { _bad="bad port" && return 0; }
-  is_uint "$4" && [ "$4" -gt 0 ] || { _bad="bad timeout" && return 0; }
+  # Checked as text before any arithmetic: a number the shell cannot hold (or
+  # a leading 0, octal to $((...))) would end the shell, and with it a batch.
+  case "$3" in [1-9] | [1-9][0-9] | [1-9][0-9][0-9] | [1-9][0-9][0-9][0-9] | [1-9][0-9][0-9][0-9][0-9]) ;; *) _bad="bad port" && return 0 ;; esac
+  [ "$3" -le 65535 ] || { _bad="bad port" && return 0; }
+  case "$4" in [1-9] | [1-9][0-9] | [1-9][0-9][0-9]) ;; *) _bad="bad timeout" && return 0 ;; esac
   # Names and addresses only: a host is never an option or part of a URL.
   case "$2" in '' | -* | *[!A-Za-z0-9._:-]*) _bad="bad host" && return 0 ;; esac
   case "$1" in
@@ -439,70 +442,86 @@ batched() {
   esac
 }
 
-# curl_batch first last probe-args...: runs the batched probes with an index in
-# first..last in one curl process and writes their result lines. The curl
-# arguments are built by rotating the positional parameters: each probe's 7 are
-# shifted off the front and its curl operation appended at the back.
+# Each batch is a curl config file (one operation per probe, `next` between
+# them) and a list of "index id" lines, both written by the main loop as it
+# walks the arguments once: no batch ever sees, copies or rotates the whole
+# argument list, so the cost is linear in the probes. Values reach the config
+# unquoted only where they cannot hold whitespace or quotes (checked by
+# invalid()); the write-out format carries ids, which are [A-Za-z0-9._-].
+
+# batch_open b: starts batch file b on fd 4 (config) and fd 5 (index id list)
+batch_open() {
+  exec 4>"$dir/batch.$1.cfg" 5>"$dir/batch.$1.ids"
+  _bops=0
+}
+
+# batch_add n id kind host port T a b: one curl operation, for a valid probe,
+# written with one printf (each redirection costs syscalls)
+batch_add() {
+  case "$4" in *:*) _host="[$4]" ;; *) _host=$4 ;; esac
+  # The expected identity rides in the write-out line ("+identity") when it
+  # is plain; otherwise it goes to a file ("=") that curl_report reads.
+  _exp=-
+  if [ "$3" = tcp ]; then
+    case "$7" in
+      *[!A-Za-z0-9._/:-]*)
+        printf '%s' "$7" >"$dir/$1.expect"
+        _exp='='
+        ;;
+      *) _exp="+$7" ;;
+    esac
+    _req=
+    _path=/
+  elif [ "$7" = HEAD ]; then
+    _req='head'
+    _path=$8
+  else
+    _req="request = $7"
+    _path=$8
+  fi
+  if [ "$_bops" -eq 0 ]; then _next=; else _next='next'; fi
+  _bops=$((_bops + 1))
+  # A connect gets T; an answer T more, so a slow server is not a silent drop.
+  printf '%s\nurl = http://%s:%s%s\n%s\ngloboff\nnoproxy = "*"\noutput = "/dev/null"\nconnect-timeout = %s\nmax-time = %s\nwrite-out = "%s %s %s %s %%{exitcode} %%{http_code} %%{time_connect} %%{time_total} %%header{x-netproof-pod} :%%{errormsg}\\n"\n' \
+    "$_next" "$_host" "$5" "$_path" "$_req" "$6" "$(($6 * 2))" "$1" "$2" "$3" "$_exp" >&4
+  printf '%s %s\n' "$1" "$2" >&5
+}
+
+# batch_close b: closes batch file b and runs it in the background
+batch_close() {
+  exec 4>&- 5>&-
+  (curl_batch "$1") </dev/null >/dev/null 2>&1 &
+}
+
+# curl_batch b: runs batch b in one curl process and writes its result lines
 curl_batch() {
-  _first=$1 _last=$2
-  shift 2
-  _left=$(($# / 7)) _n=0 _ops=0
-  while [ "$_left" -gt 0 ]; do
-    _id=$1 _kind=$2 _host=$3 _port=$4 _t=$5 _a=$6 _b=$7
-    shift 7
-    _left=$((_left - 1))
-    if [ "$_n" -ge "$_first" ] && [ "$_n" -le "$_last" ] && usable_id "$_id" && batched "$_kind" "$_a"; then
-      invalid "$_kind" "$_host" "$_port" "$_t" "$_a" "$_b"
-      if [ -n "$_bad" ]; then
-        line "$_id" error 0 "$_bad" >"$dir/$_n.line"
-      else
-        case "$_host" in *:*) _host="[$_host]" ;; esac
-        [ "$_ops" -eq 0 ] || set -- "$@" --next
-        _ops=$((_ops + 1))
-        if [ "$_kind" = tcp ]; then
-          printf '%s' "$_a" >"$dir/$_n.expect"
-          set -- "$@" "http://$_host:$_port/"
-        elif [ "$_a" = HEAD ]; then
-          set -- "$@" --head "http://$_host:$_port$_b"
-        else
-          set -- "$@" -X "$_a" "http://$_host:$_port$_b"
-        fi
-        # Ids are [A-Za-z0-9._-]: safe inside a --write-out format. A connect
-        # gets T; an answer T more, so a slow server is not a silent drop.
-        set -- "$@" -s -g --noproxy '*' -o /dev/null --connect-timeout "$_t" --max-time $((_t * 2)) \
-          -w "$_n $_id $_kind %{exitcode} %{http_code} %{time_connect} %{time_total} %header{x-netproof-pod} :%{errormsg}\\n"
-      fi
-    fi
-    _n=$((_n + 1))
-  done
-  [ "$_ops" -gt 0 ] || return 0
-  curl -q -Z --parallel-max 300 --parallel-immediate "$@" >"$dir/batch.$_first.out" 2>"$dir/batch.$_first.err"
+  # In the background, so that a runner stopped by a signal stops its curl too.
+  curl -q -s -Z --parallel-max 300 --parallel-immediate -K "$dir/batch.$1.cfg" >"$dir/batch.$1.out" 2>"$dir/batch.$1.err" &
+  _curl=$!
+  trap 'kill "$_curl" 2>/dev/null; exit 143' TERM
+  wait "$_curl"
   _rc=$?
+  trap - TERM
   while IFS= read -r _l; do
     curl_report "$_l"
-  done <"$dir/batch.$_first.out"
+  done <"$dir/batch.$1.out"
   # A curl that failed as a whole (bad option, out of memory) printed nothing
   # for some probes.
-  read_first "$dir/batch.$_first.err"
-  _prev=
-  for _a in "$@"; do
-    if [ "$_prev" = -w ]; then
-      _n=${_a%% *}
-      _id=${_a#* }
-      _id=${_id%% *}
-      [ -s "$dir/$_n.line" ] || line "$_id" error 0 "curl exit $_rc: $_line" >"$dir/$_n.line"
-    fi
-    _prev=$_a
-  done
+  read_first "$dir/batch.$1.err"
+  _err=$_line
+  while read -r _n _id; do
+    [ -s "$dir/$_n.line" ] || line "$_id" error 0 "curl exit $_rc: $_err" >"$dir/$_n.line"
+  done <"$dir/batch.$1.ids"
 }
 
 # curl_report writeout-line: the result line of one batched probe
 curl_report() {
-  # n id kind exit http-code time-connect time-total pod :errormsg
+  # n id kind expect exit http-code time-connect time-total pod :errormsg
   _rest=$1
   _n=${_rest%% *} _rest=${_rest#* }
   _id=${_rest%% *} _rest=${_rest#* }
   _kind=${_rest%% *} _rest=${_rest#* }
+  _exp=${_rest%% *} _rest=${_rest#* }
   _x=${_rest%% *} _rest=${_rest#* }
   _code=${_rest%% *} _rest=${_rest#* }
   _tc=${_rest%% *} _rest=${_rest#* }
@@ -516,8 +535,11 @@ curl_report() {
   _f=${_f#0}
   _f=${_f#0}
   is_uint "$_s" && is_uint "$_f" && _ms=$((_s * 1000 + _f)) || _ms=0
-  _expect=
-  [ "$_kind" = tcp ] && read_first "$dir/$_n.expect" && _expect=$_line
+  case "$_exp" in
+    +*) _expect=${_exp#+} ;;
+    =) read_first "$dir/$_n.expect" && _expect=$_line ;;
+    *) _expect= ;;
+  esac
   curl_verdict "$_kind" "$_expect" "$_x" "$_code" "$_tc" "$_pod" "$_err"
   line "$_id" "$_o" "$_ms" "$_d" >"$dir/$_n.line"
 }
@@ -541,12 +563,35 @@ elif [ -d /dev/shm ] && [ -w /dev/shm ]; then
 else
   _base=/tmp
 fi
-dir=$(mktemp -d "$_base/netproof-probe.XXXXXX") || {
+# A run's dir is named after its pid. A run killed with SIGKILL cannot clean
+# up, so each run first removes the dirs of runs whose pid is gone (its own
+# prefix only, in its own base dir).
+for _d in "$_base"/netproof-probe.*; do
+  [ -d "$_d" ] || continue
+  _p=${_d##*/netproof-probe.}
+  _p=${_p%%.*}
+  is_uint "$_p" || continue
+  kill -0 "$_p" 2>/dev/null || rm -rf "$_d" 2>/dev/null
+done
+dir=$(mktemp -d "$_base/netproof-probe.$$.XXXXXX") || {
   echo "netproof-probe: cannot create a temp dir" >&2
   exit 3
 }
-trap 'rm -rf "$dir"' EXIT
-trap 'exit 130' INT TERM
+# On a signal the jobs still running are stopped first; the dir is renamed
+# before it is removed, so a job that is still starting creates nothing in it.
+cleanup() {
+  trap - EXIT INT TERM HUP PIPE
+  # Not $(jobs -p): dash lists no jobs in a command substitution.
+  if jobs -p >"$dir/jobs" 2>/dev/null; then
+    while read -r _j; do kill "$_j" 2>/dev/null; done <"$dir/jobs"
+  fi
+  if mv "$dir" "$dir.gone" 2>/dev/null; then rm -rf "$dir.gone"; else rm -rf "$dir"; fi
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+trap 'cleanup; exit 129' HUP
+trap 'cleanup; exit 141' PIPE
 printf 'netproof\n' >"$dir/payload"
 
 # usable_id id: the id can be printed unambiguously as the first word of a line
@@ -554,11 +599,13 @@ usable_id() {
   case "$1" in '' | *[!A-Za-z0-9._-]*) return 1 ;; *) return 0 ;; esac
 }
 
-# The arguments are walked without shifting, so the ids are still there for
-# the output pass.
-n=0
+# The arguments are walked once, without shifting, so the ids are still there
+# for the output pass. Probe n's files are named $dir/<FIRST + n>.*: all of
+# the same width.
+FIRST=10000000
+n=$FIRST
 k=0
-_bfirst=
+_b=0
 _bcount=0
 for _a in "$@"; do
   k=$((k + 1))
@@ -573,13 +620,19 @@ for _a in "$@"; do
       k=0
       if ! usable_id "$a1"; then
         # The caller sees this probe missing from the output.
-        echo "netproof-probe: probe $n has an unusable id" >&2
+        echo "netproof-probe: probe $((n - FIRST)) has an unusable id" >&2
       elif batched "$a2" "$a6"; then
-        [ -n "$_bfirst" ] || _bfirst=$n
-        _bcount=$((_bcount + 1))
-        if [ "$_bcount" -ge "$BATCH_MAX" ]; then
-          (curl_batch "$_bfirst" "$n" "$@") </dev/null >/dev/null 2>&1 &
-          _bfirst='' _bcount=0
+        invalid "$a2" "$a3" "$a4" "$a5" "$a6" "$_a"
+        if [ -n "$_bad" ]; then
+          line "$a1" error 0 "$_bad" >"$dir/$n.line"
+        else
+          [ "$_bcount" -gt 0 ] || batch_open "$_b"
+          batch_add "$n" "$a1" "$a2" "$a3" "$a4" "$a5" "$a6" "$_a"
+          _bcount=$((_bcount + 1))
+          if [ "$_bcount" -ge "$BATCH_MAX" ]; then
+            batch_close "$_b"
+            _b=$((_b + 1)) _bcount=0
+          fi
         fi
       else
         (probe "$n" "$a1" "$a2" "$a3" "$a4" "$a5" "$a6" "$_a") </dev/null >"$dir/$n.line" 2>/dev/null &
@@ -588,12 +641,13 @@ for _a in "$@"; do
       ;;
   esac
 done
-if [ -n "$_bfirst" ]; then
-  (curl_batch "$_bfirst" "$((n - 1))" "$@") </dev/null >/dev/null 2>&1 &
-fi
+[ "$_bcount" -eq 0 ] || batch_close "$_b"
 wait
 
-n=0
+# Every probe with a usable id has a line; then one cat prints them all in
+# argument order (the file names are fixed-width numbers, and a glob sorts),
+# instead of a shell read per line, which reads one byte at a time.
+n=$FIRST
 k=0
 for _a in "$@"; do
   k=$((k + 1))
@@ -601,14 +655,10 @@ for _a in "$@"; do
   if [ "$k" -eq 7 ]; then
     k=0
     if usable_id "$_id"; then
-      read_first "$dir/$n.line"
-      if [ -n "$_line" ]; then
-        printf '%s\n' "$_line"
-      else
-        printf '%s error 0 %s\n' "$_id" "runner produced no result"
-      fi
+      [ -s "$dir/$n.line" ] || printf '%s error 0 %s\n' "$_id" "runner produced no result" >"$dir/$n.line"
     fi
     n=$((n + 1))
   fi
 done
+[ "$n" -eq "$FIRST" ] || cat "$dir"/*.line
 exit 0

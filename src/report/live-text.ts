@@ -33,6 +33,7 @@ export function renderLiveText(plan: Plan, run: LiveRunResult, options: LiveText
   for (const e of run.externals.filter((x) => !x.served)) {
     out.push(style.yellow(`note: nothing of netproof's answers at ${e.address} on this cluster: a timeout there cannot be told from a drop`));
   }
+  out.push(...podLines(run, style));
   const all = plan.phases[0]?.workloads ?? [];
   const labels = workloadLabels(all);
   const label = (id: string) => safe(labels.get(id) ?? id);
@@ -48,9 +49,9 @@ export function renderLiveText(plan: Plan, run: LiveRunResult, options: LiveText
       const expected = new TruthTable(rows, columns);
       const observed = new TruthTable(rows, columns);
       const flagged = new Set<string>();
-      for (const row of group.rows) {
-        for (const column of group.columns) {
-          const r = groupResult(group, row, column);
+      for (const [ri, row] of group.rows.entries()) {
+        for (const [ci, column] of group.columns.entries()) {
+          const r = groupResult(group, ri, ci);
           if (!r) continue;
           expected.set(label(row), label(column), expectedMark(r));
           observed.set(label(row), label(column), observedMark(r));
@@ -88,6 +89,20 @@ export function renderLiveText(plan: Plan, run: LiveRunResult, options: LiveText
   out.push(style.dim("Legend: . allowed   X blocked   ? no answer that tells   - not a cell   [ ] needs a look"));
   out.push(liveSummaryLine(run.summary, style));
   return out.join("\n");
+}
+
+/** Each workload's pod as it ran: the real namespace when the run renamed it, the IP and the node. */
+function podLines(run: LiveRunResult, style: Style): string[] {
+  if (run.pods.length === 0) return [];
+  const nodes = new Set(run.pods.map((p) => p.node));
+  const width = Math.max(...run.pods.map((p) => p.workload.length));
+  const lines = [style.dim(`pods (${nodes.size === 1 ? "all on one node" : `on ${nodes.size} nodes`}):`)];
+  for (const p of run.pods) {
+    const real = `${p.namespace}/${p.name}`;
+    const renamed = real === p.workload ? "" : ` as ${real}`;
+    lines.push(style.dim(`  ${p.workload.padEnd(width)}  ${p.ip}  node ${p.node || "?"}${renamed}`));
+  }
+  return lines;
 }
 
 function needsLook(r: CellLiveResult): boolean {

@@ -2,7 +2,7 @@
 // port), rows and columns in the scenario's order, and the rest as a list:
 // the same split the terminal uses (matrix.ts), over the results' cells.
 import type { Cell } from "../scenario/plan.ts";
-import { isMatrixCell, splitResults } from "./matrix.ts";
+import { groupResult, isMatrixCell, splitResults } from "./matrix.ts";
 import type { ResultCell, Results } from "./results.ts";
 
 export interface PortTable {
@@ -18,12 +18,20 @@ export function phaseTables(results: Results, cells: readonly ResultCell[]): { t
   const order = results.workloads.map((w) => w.id);
   const { groups, others } = splitResults(wrapped, order);
   return {
-    tables: groups.map((g) => ({
-      title: g.title,
-      rows: g.rows,
-      columns: g.columns,
-      cell: (row, column) => g.results.get(`${row}\u0000${column}`)?.result,
-    })),
+    tables: groups.map((g) => {
+      const rowAt = new Map(g.rows.map((id, i) => [id, i]));
+      const columnAt = new Map(g.columns.map((id, i) => [id, i]));
+      return {
+        title: g.title,
+        rows: g.rows,
+        columns: g.columns,
+        cell: (row: string, column: string) => {
+          const r = rowAt.get(row);
+          const c = columnAt.get(column);
+          return r === undefined || c === undefined ? undefined : groupResult(g, r, c)?.result;
+        },
+      };
+    }),
     others: others.map((o) => o.result),
   };
 }

@@ -1,7 +1,8 @@
-// The one machine-readable shape of a run, plan or live: what `--format json`
-// prints and `--report-dir` writes as results.json, and what every other report
-// file (JUnit, Markdown, HTML) and `netproof diff` are made from. It replaces
-// `netproof.plan/v1` and `netproof.live/v1`; documented in docs/json-report.md.
+// The one machine-readable shape of a run, plan or live: what `--report-dir`
+// writes as results.json and `--save-baseline` stores, and what every other
+// report file (JUnit, Markdown, HTML) and `netproof diff` are made from.
+// Documented in docs/results.md. (`--format json` keeps the per-mode reports,
+// plan-json.ts and live-json.ts.)
 // A change that removes or renames a field bumps the version.
 
 import type { Cell, Plan, Target } from "../scenario/plan.ts";

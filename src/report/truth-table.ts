@@ -38,20 +38,38 @@ export class TruthTable {
    * even without colour.
    */
   render(flagged: ReadonlySet<string> = new Set()): string[] {
-    const rowWidth = Math.max(7, ...this.rows.map((r) => r.length));
-    const colWidth = Math.max(3, ...this.columns.map((c) => c.length));
-    const header = `${"from\\to".padEnd(rowWidth)} ${this.columns.map((c) => c.padStart(colWidth)).join(" ")}`;
-    const lines = [header];
-    for (const row of this.rows) {
-      const marks = this.columns.map((column) => {
-        const char = MARK_CHAR[this.get(row, column)];
-        const text = flagged.has(key(row, column)) ? `[${char}]` : ` ${char} `;
-        return text.padStart(colWidth);
-      });
-      lines.push(`${row.padEnd(rowWidth)} ${marks.join(" ")}`);
-    }
-    return lines;
+    return renderTable(
+      this.rows,
+      this.columns,
+      (r, c) => this.get(this.rows[r] ?? "", this.columns[c] ?? ""),
+      (r, c) => flagged.has(key(this.rows[r] ?? "", this.columns[c] ?? "")),
+    );
   }
+}
+
+/**
+ * The lines of a table given by position: rows = from, columns = to.
+ * `flagged` cells are bracketed.
+ */
+export function renderTable(
+  rows: readonly string[],
+  columns: readonly string[],
+  mark: (row: number, column: number) => Mark,
+  flagged: (row: number, column: number) => boolean,
+): string[] {
+  const rowWidth = rows.reduce((n, r) => Math.max(n, r.length), 7);
+  const colWidth = columns.reduce((n, c) => Math.max(n, c.length), 3);
+  const header = `${"from\\to".padEnd(rowWidth)} ${columns.map((c) => c.padStart(colWidth)).join(" ")}`;
+  const lines = [header];
+  rows.forEach((row, r) => {
+    const marks = columns.map((_, c) => {
+      const char = MARK_CHAR[mark(r, c)];
+      const text = flagged(r, c) ? `[${char}]` : ` ${char} `;
+      return text.padStart(colWidth);
+    });
+    lines.push(`${row.padEnd(rowWidth)} ${marks.join(" ")}`);
+  });
+  return lines;
 }
 
 export function tableKey(row: string, column: string): string {

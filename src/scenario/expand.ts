@@ -5,9 +5,9 @@ import path from "node:path";
 import { isNetworkPolicyV1 } from "../kube/network-policy.ts";
 import { readNetworkPolicy } from "../kube/network-policy-validation.ts";
 import { UserError, type Problem } from "../user-error.ts";
-import { matrixCells, type CellSpec } from "./cells.ts";
+import { matrixLayout, type CellSpec, type MatrixLayout, type MatrixSlot } from "./cells.ts";
 import { CLUSTER_DNS } from "./cluster-dns.ts";
-import { resolveDeclared, type DefaultValue } from "./declared.ts";
+import { DeclaredResolver, type Candidates, type DefaultValue } from "./declared.ts";
 import { compileExpect } from "./expectations.ts";
 import { checkManifest, manifestWarnings } from "./manifest-checks.ts";
 import { asKubectlReadsIt } from "./kubectl-reading.ts";
@@ -15,7 +15,7 @@ import { loadManifestEntries, type LoadedManifest, type ManifestContext } from "
 import { applyChanges, initialManifests } from "./manifests-in-force.ts";
 import { buildModel, namespaceLabels, METADATA_NAME } from "./model.ts";
 import { namespaceDeletions, namespacesFromManifests, namespacesInStep } from "./namespace-manifests.ts";
-import type { Cell, Phase, Plan, PlannedNamespace, PlannedWorkload, ScenarioWarning } from "./plan.ts";
+import type { Cell, Declared, Phase, Plan, PlannedNamespace, PlannedWorkload, ScenarioWarning } from "./plan.ts";
 import { plannedIps } from "./planned-ips.ts";
 import { renderManifest } from "./render.ts";
 import type { Rule } from "./rules.ts";
@@ -134,14 +134,29 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
   });
   if (problems.length > 0) throw new UserError(unique(problems));
 
-  const matrix = matrixCells(model.workloads);
-  const matrixKeys = new Set(matrix.map((c) => c.key));
+  const matrix = matrixLayout(model.workloads);
   const phases: Phase[] = [];
   for (const state of states) {
-    const universe = cellUniverse(matrix, state.rules, problems);
-    const resolution = resolveDeclared(universe, matrixKeys, state.rules, state.default);
-    append(problems, resolution.conflicts.filter((c) => !problems.some((p) => p.message === c.message)));
-    const cells: Cell[] = universe.map((c) => ({ ...c, declared: resolution.declared.get(c.key) ?? { kind: "oracle" } }));
+    const extras = extraCells(matrix, state.rules, problems);
+    const resolver = new DeclaredResolver(state.rules, state.default);
+    const cells: Cell[] = new Array<Cell>(matrix.count + extras.length);
+    // Per (target, port) slot: the rules that can decide its cells.
+    const bySlot = matrix.slots.map((slot) => resolver.candidates(slot));
+    const oracle: Declared = { kind: "oracle" };
+    const { source, slot, sources, slots } = matrix;
+    for (let i = 0; i < matrix.count; i++) {
+      const s = slots[slot[i] ?? 0] as MatrixSlot;
+      const from = sources[source[i] ?? 0] ?? "";
+      const key = matrix.key(i);
+      const candidates = bySlot[slot[i] ?? 0] as Candidates;
+      const declared = candidates.rules.length === 0 ? resolver.fallback : (resolver.resolveFor(key, from, candidates, true) ?? oracle);
+      cells[i] = { key, from, to: s.to, port: s.port, protocol: s.protocol, kind: s.kind, declared };
+    }
+    extras.forEach((c, i) => {
+      cells[matrix.count + i] = { ...c, declared: resolver.resolve(c, resolver.candidates(c), false) ?? oracle };
+    });
+    const conflicts = resolver.conflicts();
+    append(problems, conflicts.filter((c) => !problems.some((p) => p.message === c.message)));
     append(warnings, policyWarnings(state, ips, state.name));
     phases.push({
       name: state.name,
@@ -168,11 +183,17 @@ export function expandScenario(input: ScenarioInput, options: ExpandOptions): Pl
   };
 }
 
-/** The matrix plus every cell a rule names, in a stable order; HTTP statuses must agree. */
-function cellUniverse(matrix: readonly CellSpec[], rules: readonly Rule[], problems: Problem[]): CellSpec[] {
-  const cells = new Map<string, { cell: CellSpec; rule?: Rule }>(matrix.map((c) => [c.key, { cell: c }]));
+/**
+ * The cells rules name that are not in the matrix (DNS, externals, Services,
+ * HTTP, named and unserved ports), in the order first named; HTTP statuses
+ * must agree. Matrix cells are recognised by their shape, so no key of the
+ * matrix is ever looked up.
+ */
+function extraCells(matrix: MatrixLayout, rules: readonly Rule[], problems: Problem[]): CellSpec[] {
+  const cells = new Map<string, { cell: CellSpec; rule?: Rule }>();
   for (const rule of rules) {
     for (const named of rule.names) {
+      if (matrix.has(named)) continue;
       const seen = cells.get(named.key);
       if (!seen) {
         cells.set(named.key, { cell: named, rule });

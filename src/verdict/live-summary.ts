@@ -1,6 +1,6 @@
 // The outcome of a live run: every cell's verdict counted, and what the run
 // as a whole comes to (the CLI turns that into an exit code).
-import type { ClusterInfo, PodRef } from "../cluster/port.ts";
+import type { ClusterInfo, PodRef, ReadyPod } from "../cluster/port.ts";
 import type { ProbeSample } from "../probe/engine.ts";
 import type { ProbeSpec } from "../probe/types.ts";
 import type { Cell } from "../scenario/plan.ts";
@@ -34,10 +34,17 @@ export interface LiveRunResult {
   readonly summary: LiveSummary;
   /** The real pod IPs, by workload id. */
   readonly ips: Readonly<Record<string, string>>;
+  /** Where each workload's pod really ran: its namespace and name on the cluster (renamed per run on a shared cluster), IP and node. */
+  readonly pods: readonly PodPlacement[];
   readonly externals: ReadonlyArray<{ readonly address: string; readonly served: boolean }>;
   readonly timings: { readonly realiseMs: number; readonly probeMs: number; readonly cleanupMs: number };
   /** The probe timeout, for the commands that reproduce probes. */
   readonly probeTimeoutMs: number;
+}
+
+export interface PodPlacement extends ReadyPod {
+  /** The workload id, as the scenario names it. */
+  readonly workload: string;
 }
 
 export interface LiveSummary {

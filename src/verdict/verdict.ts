@@ -44,6 +44,9 @@ export function predictedReach(prediction: Prediction): Reach | undefined {
   }
 }
 
+/** Shared: a plan of a million cells has nearly a million passes. */
+const PASS: PlanVerdict = Object.freeze({ kind: "pass" });
+
 export function comparePlanCell(cell: Cell, predicted: Prediction): CellPlanResult {
   const declared = declaredReach(cell.declared);
   const predictedR = predictedReach(predicted);
@@ -51,7 +54,7 @@ export function comparePlanCell(cell: Cell, predicted: Prediction): CellPlanResu
   if (predicted.kind === "invalid") {
     verdict = { kind: "invalid", reason: predicted.reason };
   } else if (declared === "oracle" || declared === predictedR) {
-    verdict = { kind: "pass" };
+    verdict = PASS;
   } else {
     verdict = { kind: "expectation-mismatch", declared, predicted: predictedR ?? "deny" };
   }

@@ -2,6 +2,7 @@
 // gets a fresh namespace per run (the Kubernetes adapter renames them); every
 // object netproof applies must then say the new name, including the policies'
 // own references to namespaces.
+import { createHash } from "node:crypto";
 import type { KubeObject } from "../kube/object.ts";
 import { METADATA_NAME } from "../scenario/model.ts";
 
@@ -47,4 +48,24 @@ function rewriteExpression(expression: unknown, map: NamespaceMapping): unknown 
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const DNS_LABEL_MAX = 63;
+
+/**
+ * Run-unique names for a shared cluster: `<runId>-<planned>` (run ids start
+ * `np-`), so two runs, or a run and the cluster's own namespaces, never meet.
+ * Names that would pass 63 characters are cut and given a short hash of the
+ * planned name, so two long names stay apart. Only the namespaces netproof
+ * manages are renamed (`managed`); the cluster's own (kube-system) keep theirs.
+ */
+export function runNamespaceMapping(runId: string, managed: ReadonlySet<string>): NamespaceMapping {
+  return (planned) => (managed.has(planned) ? runNamespaceName(runId, planned) : planned);
+}
+
+export function runNamespaceName(runId: string, planned: string): string {
+  const full = `${runId}-${planned}`;
+  if (full.length <= DNS_LABEL_MAX) return full;
+  const hash = createHash("sha256").update(planned).digest("hex").slice(0, 6);
+  return `${full.slice(0, DNS_LABEL_MAX - hash.length - 1).replace(/-+$/, "")}-${hash}`;
 }

@@ -93,6 +93,17 @@ function renderPod(w: PlannedWorkload, namespace: string, image: string, owned: 
       terminationGracePeriodSeconds: 1,
       automountServiceAccountToken: false,
       enableServiceLinks: false,
+      // On a cluster with several nodes the run's pods spread over them, so
+      // cells cross nodes and cross-node enforcement is exercised. Soft: a
+      // single-node cluster schedules them all the same.
+      topologySpreadConstraints: [
+        {
+          maxSkew: 1,
+          topologyKey: "kubernetes.io/hostname",
+          whenUnsatisfiable: "ScheduleAnyway",
+          labelSelector: { matchLabels: { [RUN_LABEL]: owned[RUN_LABEL] ?? "" } },
+        },
+      ],
       containers: [
         {
           name: CONTAINER_NAME,

@@ -74,7 +74,9 @@ export class ApiStandIn {
     this.unsubscribe = podStatusFeed(this.backing)?.onPodEvent((event) => {
       if (event.type === "changed") this.showPodStatus(event.status);
     });
-    const server = http.createServer((req, res) => {
+    // As a real API server (Go's http.DefaultMaxHeaderBytes, 1 MiB): exec
+    // carries its argv in the URL, and netproof's probe runner is ~20 KB.
+    const server = http.createServer({ maxHeaderSize: 1 << 20 }, (req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         const e = error instanceof ApiError ? error : new ApiError(500, "InternalError", String((error as Error)?.message ?? error));
         if (!res.headersSent) sendError(res, e);
@@ -82,6 +84,9 @@ export class ApiStandIn {
       });
     });
     server.on("upgrade", (req, socket, head) => {
+      // Once upgraded, a socket's errors are ours to handle: a client that goes
+      // away mid-exec (a Ctrl-C'd netproof) resets it, which is no stand-in error.
+      socket.on("error", () => undefined);
       if (!this.authorized(req)) {
         socket.end("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n");
         return;
@@ -121,6 +126,15 @@ export class ApiStandIn {
       `current-context: ${context}`,
       "",
     ].join("\n");
+  }
+
+  /**
+   * With --enforce-as-predicted, a write is answered once the faults it
+   * implies are in place: this CNI programs a change before the API answers
+   * (no programming latency), so probes right after an apply see it.
+   */
+  private async enforced(): Promise<void> {
+    await this.enforcer?.settled();
   }
 
   /** Stops serving and waits for forwarded work to settle; the backing is the caller's to clean up. */
@@ -248,6 +262,7 @@ export class ApiStandIn {
         if (!url.searchParams.get("fieldManager")) throw badRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
         const body = parseBody(await readBody(req), "yaml");
         const { object, created } = await this.write(resource, namespace, name, body, "apply");
+        await this.enforced();
         return sendJson(res, created ? 201 : 200, object);
       }
       case "POST": {
@@ -256,11 +271,16 @@ export class ApiStandIn {
         const bodyName = (body.metadata?.name as string | undefined) ?? "";
         if (!bodyName) throw badRequest("metadata.name: Required value");
         const { object } = await this.write(resource, namespace, bodyName, body, "create");
+        await this.enforced();
         return sendJson(res, 201, object);
       }
       case "DELETE":
         if (!name) throw new ApiError(405, "MethodNotAllowed", "the stand-in does not delete collections");
-        return sendJson(res, 200, await this.deleteOne(resource, namespace, name));
+      {
+        const status = await this.deleteOne(resource, namespace, name);
+        await this.enforced();
+        return sendJson(res, 200, status);
+      }
       default:
         throw new ApiError(405, "MethodNotAllowed", `${req.method} is not served by the stand-in`);
     }

@@ -1,7 +1,10 @@
 // Probe engine benchmark on real Linux networking: 30 clients x 30 servers x 2
 // ports = 1,800 probes, half of them dropped by nftables, 1 s probe timeout.
 // Measures one full round and a stabilised run (k = 2), and checks that a round
-// costs exactly one exec per client. Needs root (network namespaces).
+// costs exactly one exec per client. Then one client with 250, 2,000 and 8,000
+// batched probes, nearly all dropped: the round should take about T plus a
+// small constant at every size (the runner is linear in its probes). Needs
+// root (network namespaces).
 import { pathToFileURL } from "node:url";
 import { runProbes, type ClientProbes, type ProbeRun } from "../../src/probe/engine.ts";
 import { outcomeKey } from "../../src/probe/outcome.ts";
@@ -78,7 +81,7 @@ export async function runProbeBench(): Promise<void> {
         parallelism: CLIENTS,
         requiredStreak,
         maxRounds,
-        onRound: ({ clients: pending }) => {
+        onRound: ({ execs: pending }) => {
           close();
           rounds.push([pending, 0]);
         },
@@ -136,6 +139,51 @@ export async function runProbeBench(): Promise<void> {
     for (const [k, v] of table) console.log(`  ${k.padEnd(width)}  ${v}`);
     if (single.run.elapsedMs >= ROUND_TARGET_MS) console.log(`  note: one round took longer than the ${ROUND_TARGET_MS} ms target`);
     if (failures.length > 0) throw new Error(`probe benchmark failed:\n  ${failures.join("\n  ")}`);
+  } finally {
+    await lab.destroy();
+  }
+  await runOneClientBench();
+}
+
+const ONE_CLIENT_SIZES = [250, 2000, 8000] as const;
+const ONE_CLIENT_SERVERS = 20;
+
+/**
+ * One client, many batched probes (TCP with an expected identity, so all of
+ * them go through the runner's curl batches) to 20 servers on 2 ports; every
+ * server but s0 is dropped, so the 1 in 40 probes to s0 connect and the rest
+ * time out after T. What is left above T is the runner's own cost.
+ */
+async function runOneClientBench(): Promise<void> {
+  const servers = Array.from({ length: ONE_CLIENT_SERVERS }, (_, j) => `s${j}`);
+  const lab = await Lab.create({
+    pods: [{ name: "c0" }, ...servers.map((name) => ({ name, ports: PORTS.map((port) => ({ port, protocol: "TCP" as const })) }))],
+  });
+  try {
+    await lab.faultAll(servers.slice(1).map((to) => ({ from: "c0", to, action: "drop" as const })));
+    const failures: string[] = [];
+    console.log(`\none client, batched probes, ${ONE_CLIENT_SERVERS} servers x ${PORTS.length} ports, all but s0 dropped, T = ${TIMEOUT_MS} ms`);
+    console.log(`  ${"probes".padStart(6)}  ${"execs".padStart(5)}  ${"wall ms".padStart(7)}  ${"above T".padStart(7)}  outcomes`);
+    for (const size of ONE_CLIENT_SIZES) {
+      const probes = Array.from({ length: size }, (_, i) => {
+        const server = servers[i % servers.length] ?? "s0";
+        const port = PORTS[Math.floor(i / servers.length) % PORTS.length] ?? 80;
+        return { id: `${server}:${port}:${i}`, kind: "tcp" as const, host: lab.address(server), port, expectIdentity: server };
+      });
+      const transport = new CountingTransport(lab.transport);
+      const run = await runProbes([{ client: "c0", probes }], transport, { timeoutMs: TIMEOUT_MS, maxRounds: 1, requiredStreak: 1 });
+      const counts = countOutcomes(run);
+      const reachable = probes.filter((p) => p.expectIdentity === "s0").length;
+      if (counts.get("timeout") !== size - reachable) failures.push(`${size} probes: expected exactly ${size - reachable} timeouts`);
+      if ((counts.get("connected") ?? 0) + (counts.get("error") ?? 0) !== reachable) {
+        failures.push(`${size} probes: expected the ${reachable} probes to s0 to connect (or be errors)`);
+      }
+      const outcomes = [...counts].map(([k, n]) => `${k} ${n}`).join(", ");
+      console.log(
+        `  ${String(size).padStart(6)}  ${String(transport.execs).padStart(5)}  ${String(run.elapsedMs).padStart(7)}  ${String(run.elapsedMs - TIMEOUT_MS).padStart(7)}  ${outcomes}`,
+      );
+    }
+    if (failures.length > 0) throw new Error(`probe benchmark (one client) failed:\n  ${failures.join("\n  ")}`);
   } finally {
     await lab.destroy();
   }

@@ -1,14 +1,16 @@
-// `npm run bench [-- oracle|probe|live|startup|input]`: the performance figures the issues ask
+// `npm run bench [-- oracle|plan|probe|live|startup|input]`: the performance figures the issues ask
 // for. Measured here, never asserted in tests (timing asserts flake).
 
 import { runInputBench } from "./input.ts";
 import { runOracleBench } from "./oracle.ts";
+import { runPlanBench } from "./plan.ts";
 import { runProbeBench } from "./probe.ts";
 import { runLiveBench } from "./live.ts";
 import { runStartupBench } from "./startup.ts";
 
 const benches: Record<string, () => Promise<void>> = {
   oracle: runOracleBench,
+  plan: runPlanBench,
   probe: runProbeBench,
   live: runLiveBench,
   startup: runStartupBench,

@@ -110,20 +110,22 @@ describe("cli: netproof scenario", function () {
     const report = JSON.parse(r.stdout) as {
       format: string;
       ok: boolean;
+      targets: Array<Record<string, unknown>>;
+      outcomes: Array<Record<string, unknown>>;
       phases: Array<{ name: string; cells: Array<Record<string, unknown>> }>;
     };
-    expect(report.format).to.equal("netproof.results/v2");
+    expect(report.format).to.equal("netproof.plan/v2");
     expect(report.ok).to.equal(true);
     const cells = report.phases[0]?.cells ?? [];
     const batchToDb = cells.find((c) => c.key === "prod/batch -> prod/db:5432/TCP");
-    expect(batchToDb).to.deep.include({ declared: "deny", predicted: "deny", verdict: "pass", probe: "tcp" });
-    expect(batchToDb?.ingress).to.deep.equal({ kind: "denied", isolatedBy: ["prod/db-ingress"] });
+    expect(report.targets[Number(batchToDb?.target)]).to.deep.equal({ to: { kind: "workload", workload: "prod/db" }, port: 5432, protocol: "TCP", probe: "tcp" });
+    const outcome = report.outcomes[Number(batchToDb?.outcome)];
+    expect(outcome).to.deep.include({ declared: "deny", predicted: "deny", verdict: "pass" });
+    expect(outcome?.ingress).to.deep.equal({ kind: "denied", isolatedBy: ["prod/db-ingress"] });
     for (const c of cells) {
-      expect(c).to.have.all.keys(
-        "key", "from", "to", "port", "protocol", "probe", "http", "declared", "declaredAt",
-        "predicted", "verdict", "reason", "nearMisses", "egress", "ingress", "observed", "verdictDetail", "address", "reproduce",
-      );
-      expect(c.observed).to.equal(null);
+      expect(c).to.have.all.keys("key", "from", "target", "outcome");
+      expect(report.targets[Number(c.target)]).to.have.any.keys("to");
+      expect(report.outcomes[Number(c.outcome)]).to.have.all.keys("declared", "declaredAt", "predicted", "verdict", "egress", "ingress");
     }
   });
 
@@ -159,17 +161,34 @@ describe("cli: netproof scenario", function () {
     expect(format.stderr).to.include("Allowed choices are text, json");
   });
 
-  it("says plainly that this build has no cluster adapter yet, names the planned ones, instead of pretending", async () => {
-    const r = await netproof("scenario", "three-tier");
-    expect(r.exitCode).to.equal(2);
-    expect(r.stderr).to.include("a live run needs a cluster, and this build of netproof has no cluster adapter yet");
-    expect(r.stderr).to.include("--kubeconfig <file>");
-    expect(r.stderr).to.include("--cluster <profile>");
-    expect(r.stderr).to.include("npm run scenario three-tier -- --plan");
-    expect(r.stdout).to.equal("");
+  it("checks a live run's cluster flags before it reaches any cluster or Docker", async () => {
+    const context = await netproof("scenario", "three-tier", "--context", "prod");
+    expect(context.exitCode).to.equal(2);
+    expect(context.stderr).to.include("--context names a context of a kubeconfig, and no --kubeconfig was given");
+    expect(context.stderr).to.include("npm run scenario three-tier -- --plan");
+    const mixed = await netproof("scenario", "three-tier", "--kubeconfig", "/nonexistent/kubeconfig", "--keep", "--reuse");
+    expect(mixed.exitCode).to.equal(2);
+    expect(mixed.stderr).to.include("--keep, --reuse apply to a k3s cluster netproof starts, not to --kubeconfig");
+    const profile = await netproof("scenario", "three-tier", "--cluster", "k3s-calcio");
+    expect(profile.exitCode).to.equal(2);
+    expect(profile.stderr).to.include('unknown cluster profile "k3s-calcio"');
+    const file = await netproof("scenario", "three-tier", "--kubeconfig", "/nonexistent/kubeconfig");
+    expect(file.exitCode).to.equal(2);
+    expect(file.stderr).to.include("/nonexistent/kubeconfig: cannot read the kubeconfig: no such file");
+    for (const r of [context, mixed, profile, file]) {
+      expect(r.stdout).to.equal("");
+      expect(r.stderr).to.not.match(/^\s+at /m);
+    }
     // Bad input is still bad input before any cluster is asked for.
     const typo = await netproof("scenario", "three-tir");
     expect(typo.exitCode).to.equal(2);
     expect(typo.stderr).to.include('did you mean "three-tier"?');
+  });
+
+  it("lists the k3s cluster profiles", async () => {
+    const r = await netproof("scenario", "--list-clusters");
+    expect(r.exitCode).to.equal(0);
+    expect(r.stdout.trimEnd().split("\n").map((l) => l.split(/\s+/)[0])).to.deep.equal(["k3s-calico", "k3s-kube-router", "k3s-no-policy"]);
+    expect(r.stdout).to.match(/^k3s-calico .*\(default\)$/m);
   });
 });

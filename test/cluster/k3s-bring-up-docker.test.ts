@@ -5,19 +5,18 @@
 // run is left in Docker.
 import { expect } from "chai";
 import { execa, type ResultPromise } from "execa";
-import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cachedManifestPath } from "../../src/cluster/k3s/manifest-cache.ts";
 import { loadProfile, resolveProfile, type ResolvedProfile } from "../../src/cluster/k3s/profiles.ts";
 import { ensureFakeK3sImage, FAKE_K3S_IMAGE, leftBehind, removeLeftovers, requireDocker } from "./k3s-support/docker.ts";
 import { HoldingDockerProxy } from "./k3s-support/holding-docker-proxy.ts";
+import { cacheAbridgedManifests } from "./k3s-support/cached-manifests.ts";
 import { engineRefusesPrivileged } from "./k3s-support/docker.ts";
 
 const CHILD = fileURLToPath(new URL("./k3s-support/bring-up-child.ts", import.meta.url));
-const FIXTURES = fileURLToPath(new URL("./k3s-fixtures/", import.meta.url));
 
 describe("k3s bring-up failure paths (real Docker engine)", function () {
   this.timeout(60_000);
@@ -45,13 +44,7 @@ describe("k3s bring-up failure paths (real Docker engine)", function () {
   /** The profile as netproof would run it, its Calico manifests already cached (no internet here). */
   function profile(name: string, image?: string): string {
     const resolved = resolveProfile(loadProfile(name), { env: {} });
-    for (const m of resolved.cni?.manifests ?? []) {
-      const text = readFileSync(join(FIXTURES, m.name === "calico" ? "calico-abridged.yaml" : "apiserver-abridged.yaml"));
-      const path = cachedManifestPath(cache, m);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, text);
-      writeFileSync(`${path}.sha256`, createHash("sha256").update(text).digest("hex"));
-    }
+    cacheAbridgedManifests(cache, resolved);
     const file = join(work, `${name}-${image ? "local" : "real"}.json`);
     const chosen: ResolvedProfile = image ? { ...resolved, name: `${name}-test`, image } : resolved;
     writeFileSync(file, JSON.stringify(chosen));

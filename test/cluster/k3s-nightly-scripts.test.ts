@@ -24,7 +24,9 @@ describe("nightly workflow scripts", function () {
     const r = await execa(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "scenario", "three-tier", "--plan", "--format", "json"], { cwd: ROOT });
     planFile = join(dir, "three-tier.plan.json");
     writeFileSync(planFile, r.stdout);
-    plan = JSON.parse(r.stdout) as Plan;
+    // netproof.plan/v2: a cell's predicted value is in the outcome it refers to.
+    const report = JSON.parse(r.stdout) as { outcomes: { predicted: string }[]; phases: { name: string; cells: { key: string; outcome: number }[] }[] };
+    plan = { phases: report.phases.map((p) => ({ name: p.name, cells: p.cells.map((c) => ({ key: c.key, predicted: report.outcomes[c.outcome]?.predicted ?? "" })) })) };
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -4,7 +4,7 @@ import { DEFAULT_SCENARIO_DIR } from "../../src/cli/main.ts";
 import { runLive, type LiveOptions, type LiveRun } from "../../src/cli/live-run.ts";
 import { loadScenario } from "../../src/scenario/load.ts";
 import { resolveScenario } from "../../src/scenario/library.ts";
-import type { Plan } from "../../src/scenario/plan.ts";
+import type { Plan, Target } from "../../src/scenario/plan.ts";
 import type { CellLiveResult } from "../../src/verdict/live-summary.ts";
 import type { LiveVerdict } from "../../src/verdict/observed.ts";
 import { LabCluster } from "../cluster/lab-adapter.ts";
@@ -66,4 +66,46 @@ export function unserved(run: LiveRun, c: CellLiveResult): boolean {
 /** coredns's metrics port: the lab's DNS server does not listen there, so an allowed probe is refused (proves nothing). */
 export function labDnsMetrics(c: CellLiveResult): boolean {
   return c.cell.to.kind === "workload" && c.cell.to.workload === "kube-system/coredns" && c.cell.port !== 53;
+}
+
+/** What a cell's verdict depends on, from a LiveRun or from the live JSON. */
+export interface CellFacts {
+  readonly declared: "allow" | "deny" | "oracle";
+  readonly predicted: "allow" | "deny" | "invalid";
+  readonly to: Target;
+  readonly port: number | string;
+  /** For an external: whether a netproof server answered there. */
+  readonly served: boolean;
+}
+
+/**
+ * What a cell comes to on a CNI that denies exactly what the oracle denies
+ * (`conformant`) or enforces nothing (`unenforced`, flannel: exactly the
+ * predicted denials are CNI mismatches). Where the scenario disagrees with
+ * itself it is the scenario's mistake; an unserved external, or coredns's
+ * metrics port on the lab, proves nothing.
+ */
+export function expectedVerdict(f: CellFacts, cni: "conformant" | "unenforced", options: { dnsMetricsEnforced?: boolean } = {}): LiveVerdict["kind"] {
+  const agrees = f.predicted !== "invalid" && (f.declared === "oracle" || f.declared === f.predicted);
+  if (!agrees) return "expectation-mismatch";
+  const unservedExternal = f.to.kind === "external" && !f.served;
+  const dnsMetrics = f.to.kind === "workload" && f.to.workload === "kube-system/coredns" && f.port !== 53;
+  // The API stand-in's coredns declares port 53 only, so its enforcer never drops the metrics port: refused, whatever the policy.
+  const dnsMetricsOpen = dnsMetrics && (f.predicted === "allow" || options.dnsMetricsEnforced === false);
+  if (cni === "conformant") return unservedExternal || dnsMetricsOpen ? "inconclusive" : "pass";
+  if (unservedExternal || dnsMetrics) return "inconclusive";
+  return f.predicted === "deny" ? "cni-mismatch" : "pass";
+}
+
+function factsOf(run: LiveRun, c: CellLiveResult): CellFacts {
+  const predicted = c.predicted.kind === "invalid" ? "invalid" : c.predicted.kind === "allowed" ? "allow" : "deny";
+  return { declared: c.declared, predicted, to: c.cell.to, port: c.cell.port, served: !unserved(run, c) };
+}
+
+export function conformantVerdicts(run: LiveRun): Record<string, LiveVerdict["kind"]> {
+  return Object.fromEntries(cellsOf(run).map((c) => [label(c), expectedVerdict(factsOf(run, c), "conformant")]));
+}
+
+export function unenforcedVerdicts(run: LiveRun): Record<string, LiveVerdict["kind"]> {
+  return Object.fromEntries(cellsOf(run).map((c) => [label(c), expectedVerdict(factsOf(run, c), "unenforced")]));
 }

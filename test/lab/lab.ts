@@ -13,7 +13,8 @@
 // A lab is built from a spec and can grow and shrink afterwards (addHosts,
 // removeHost): the lab adapter (test/cluster) puts pods on it as they are applied.
 //
-//   pods       10.77.0.10-.249, dnsmasq at 10.77.0.2
+//   pods       10.42.0.10-.249 (inside k3s's pod range 10.42.0.0/16, so
+//              scenarios that name it mean the same here), dnsmasq at 10.42.0.2
 //   services   10.96.0.0/16, DNAT'd by the switch (setServices)
 //   externals  .2-.254 of 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24
 import { spawn, type ChildProcess } from "node:child_process";
@@ -78,7 +79,7 @@ export interface LabProcess {
 
 export const LAB_DOMAIN = "lab.test";
 export const LAB_DNS_HOST = "dns";
-const POD_NET = "10.77.0";
+const POD_NET = "10.42.0";
 const DNS_ADDRESS = `${POD_NET}.2`;
 const EXTERNAL_NETS = ["192.0.2", "198.51.100", "203.0.113"] as const;
 const GATEWAY = "169.254.1.1";

@@ -7,6 +7,7 @@ export interface Destroyable {
 }
 
 const live = new Set<Destroyable>();
+const OWNER_GRACE_MS = 60_000;
 let installed = false;
 
 export function registerLab(lab: Destroyable): void {
@@ -33,9 +34,20 @@ function install(): void {
   installed = true;
   process.on("exit", destroyAll);
   const onSignal = (signal: NodeJS.Signals, code: number) => () => {
+    // Another handler in this process (a netproof live run's) owns the signal:
+    // it removes what it created through the lab and then exits with its own
+    // code; the labs go in the exit handler then. Only if it never exits do
+    // the labs go here.
+    if (process.listenerCount(signal) > 1) {
+      setTimeout(() => {
+        destroyAll();
+        process.exit(code);
+      }, OWNER_GRACE_MS);
+      return;
+    }
     destroyAll();
     process.exit(code);
   };
-  process.once("SIGINT", onSignal("SIGINT", 130));
-  process.once("SIGTERM", onSignal("SIGTERM", 143));
+  process.on("SIGINT", onSignal("SIGINT", 130));
+  process.on("SIGTERM", onSignal("SIGTERM", 143));
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ARGS_PER_PROBE, encodeBatch, ProbeSpecError, specProblem, timeoutSeconds } from "../../src/probe/encode.ts";
+import { ARGS_PER_PROBE, ARGV_BUDGET_BYTES, argvCost, encodeBatch, encodeChunks, MAX_ARG_STRLEN, ProbeSpecError, specProblem, timeoutSeconds } from "../../src/probe/encode.ts";
 import { RUNNER_SCRIPT } from "../../src/probe/scripts.ts";
 import type { ProbeSpec } from "../../src/probe/types.ts";
 
@@ -59,5 +59,20 @@ describe("probe argument encoding", () => {
 
   it("rounds the timeout up to whole seconds, at least one", () => {
     expect([timeoutSeconds(1), timeoutSeconds(1000), timeoutSeconds(1001), timeoutSeconds(0)]).to.deep.equal([1, 1, 2, 1]);
+  });
+
+  it("keeps every string under MAX_ARG_STRLEN and every argv within the budget, ids counting on", () => {
+    expect(Buffer.byteLength(RUNNER_SCRIPT)).to.be.lessThan(MAX_ARG_STRLEN);
+    const specs: ProbeSpec[] = Array.from({ length: 5000 }, (_, i) => ({ id: `x${i}`, kind: "http", host: "10.0.0.1", port: 80, method: "GET", path: `/${"a".repeat(500)}` }));
+    const chunks = encodeChunks(specs, 1000);
+    expect(chunks.length).to.be.greaterThan(1);
+    for (const c of chunks) {
+      expect(c.argv.reduce((n, a) => n + argvCost(a), 0)).to.be.at.most(ARGV_BUDGET_BYTES);
+      expect(c.argv.slice(0, 5)).to.deep.equal(["sh", "-c", RUNNER_SCRIPT, "netproof-probe", "v1"]);
+      expect(c.argv.length - 5).to.equal(c.wireIds.length * ARGS_PER_PROBE);
+    }
+    expect(chunks.flatMap((c) => c.wireIds)).to.deep.equal(specs.map((_, i) => `p${i}`));
+    expect(chunks.map((c) => c.first)).to.deep.equal(chunks.map((_, i) => chunks.slice(0, i).reduce((n, c) => n + c.wireIds.length, 0)));
+    expect(encodeChunks(specs.slice(0, 3), 1000)).to.have.length(1);
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { ARGV_BUDGET_BYTES, argvCost } from "../../src/probe/encode.ts";
 import { runProbes, type ClientProbes, type RoundProgress } from "../../src/probe/engine.ts";
 import { classifyHistory } from "../../src/verdict/history.ts";
 import type { ProbeSpec } from "../../src/probe/types.ts";
@@ -22,9 +23,9 @@ describe("probe engine", () => {
     const rounds: RoundProgress[] = [];
     const run = await runProbes(matrix(3, 4), transport, { timeoutMs: 1000, onRound: (p) => void rounds.push(p) });
     expect(rounds).to.deep.equal([
-      { round: 1, pending: 12, clients: 3 },
-      { round: 2, pending: 12, clients: 3 },
-      { round: 3, pending: 1, clients: 1 },
+      { round: 1, pending: 12, clients: 3, execs: 3 },
+      { round: 2, pending: 12, clients: 3, execs: 3 },
+      { round: 3, pending: 1, clients: 1, execs: 1 },
     ]);
     expect(transport.execs.map((e) => [e.client, e.probes.length])).to.deep.equal([
       ["c0", 4], ["c1", 4], ["c2", 4],
@@ -127,5 +128,66 @@ describe("probe engine", () => {
       error = err;
     }
     expect(String(error)).to.include("appears twice");
+  });
+
+  it("splits a client's probes over several execs before the argv nears the kernel's limit", async () => {
+    // A transport that fails as execve does past ARG_MAX (2 MiB), message and all.
+    const ARG_MAX = 2 * 1024 * 1024;
+    const sizes: number[] = [];
+    const transport = new FakeTransport(
+      () => "connected 1 x",
+      (exec) => {
+        const size = exec.argv.reduce((n, a) => n + argvCost(a), 0);
+        sizes.push(size);
+        if (size <= ARG_MAX) return undefined;
+        return Promise.reject(Object.assign(new Error(`spawn E2BIG: ${exec.argv.join(" ")}`), { code: "E2BIG" }));
+      },
+    );
+    const probes = Array.from({ length: 30_000 }, (_, i) => tcp(`p${i}`, `10.1.${i >> 8}.${i & 255}`));
+    const rounds: RoundProgress[] = [];
+    const run = await runProbes([{ client: "big", probes }], transport, { timeoutMs: 1000, maxRounds: 1, requiredStreak: 1, onRound: (p) => void rounds.push(p) });
+    expect(run.execs).to.be.greaterThan(1);
+    expect(rounds[0]?.execs).to.equal(run.execs);
+    expect(sizes.every((n) => n <= ARGV_BUDGET_BYTES), `argv sizes ${sizes.join(", ")}`).to.equal(true);
+    expect(transport.execs.reduce((n, e) => n + e.probes.length, 0)).to.equal(30_000);
+    expect(run.outcomes.every((o) => o.final.kind === "connected")).to.equal(true);
+    // Every probe was on the wire exactly once, in order.
+    expect(transport.execs.flatMap((e) => e.probes.map((p) => p.host))).to.deep.equal(probes.map((p) => (p.kind === "tcp" ? p.host : "")));
+  });
+
+  it("never puts the command line in an error detail", async () => {
+    const transport = new FakeTransport(
+      () => "connected 1 x",
+      (exec) =>
+        exec.client === "thrown"
+          ? Promise.reject(Object.assign(new Error(`Command failed with E2BIG: ip netns exec ns1 ${exec.argv.join(" ")}`), { code: "E2BIG" }))
+          : Promise.resolve({ exitCode: 2, stdout: "", stderr: `sh: cannot run ${exec.argv.join(" ")}` }),
+    );
+    const run = await runProbes(
+      [
+        { client: "thrown", probes: [tcp("a", "10.9.9.9")] },
+        { client: "exited", probes: [tcp("b", "10.9.9.9")] },
+      ],
+      transport,
+      { timeoutMs: 1000, maxRounds: 1 },
+    );
+    for (const o of run.outcomes) {
+      expect(o.final.kind).to.equal("error");
+      expect(o.final.detail).not.to.include("10.9.9.9");
+      expect(o.final.detail).not.to.include("netproof-probe");
+      expect(o.final.detail?.length ?? 0).to.be.lessThan(300);
+    }
+    expect(run.outcomes[0]?.final.detail).to.include("E2BIG");
+    expect(run.outcomes[1]?.final.detail).to.include("code 2");
+  });
+
+  it("refuses a timeout the runner cannot take", async () => {
+    let error: unknown;
+    try {
+      await runProbes(matrix(1, 1), new FakeTransport(() => "connected 1 x"), { timeoutMs: 1_000_000 });
+    } catch (err) {
+      error = err;
+    }
+    expect(String(error)).to.include("at most 999 s");
   });
 });

@@ -14,6 +14,7 @@ export interface FakeExec {
   readonly client: string;
   readonly probes: readonly FakeProbe[];
   readonly timeoutMs: number;
+  readonly argv: readonly string[];
 }
 
 /** Returns `<outcome> <ms> <detail>` for one probe, or undefined to leave its line out. */
@@ -35,7 +36,7 @@ export class FakeTransport implements Transport {
     for (let i = 0; i < args.length; i += ARGS_PER_PROBE) {
       probes.push({ wireId: args[i] ?? "", kind: args[i + 1] ?? "", host: args[i + 2] ?? "" });
     }
-    const exec: FakeExec = { client, probes, timeoutMs: options.timeoutMs };
+    const exec: FakeExec = { client, probes, timeoutMs: options.timeoutMs, argv };
     const call = this.execs.filter((e) => e.client === client).length + 1;
     this.execs.push(exec);
     this.inFlight += 1;

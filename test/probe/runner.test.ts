@@ -298,6 +298,37 @@ describe("probe runner in the network lab", function () {
     ]);
   });
 
+  it("fails a probe with a bad timeout or port alone, not its batch", async () => {
+    const b = lab.address("b");
+    const huge = "99999999999999999999";
+    const probeArgs = [
+      ...["ok1", "tcp", b, "80", "1", "b", ""],
+      ...["t-huge", "tcp", b, "80", huge, "b", ""],
+      ...["t-zero", "tcp", b, "80", "0", "b", ""],
+      ...["t-octal", "tcp", b, "80", "08", "b", ""],
+      ...["p-huge", "tcp", b, huge, "1", "b", ""],
+      ...["p-range", "http", b, "65536", "1", "GET", "/"],
+      ...["p-zero", "http", b, "0", "1", "GET", "/"],
+      ...["p-octal", "tcp", b, "080", "1", "b", ""],
+      ...["ok2", "http", b, "80", "1", "GET", "/status/204"],
+      ...["t-plain", "tcp", b, "80", huge, "", ""],
+    ];
+    const expected = [
+      "ok1 connected _ b",
+      "t-huge error _ bad timeout",
+      "t-zero error _ bad timeout",
+      "t-octal error _ bad timeout",
+      "p-huge error _ bad port",
+      "p-range error _ bad port",
+      "p-zero error _ bad port",
+      "p-octal error _ bad port",
+      "ok2 http:204 _ b",
+      "t-plain error _ bad timeout",
+    ];
+    expect((await runRunner("a", probeArgs)).lines, "dash").to.deep.equal(expected);
+    expect((await runRunner("a", probeArgs, ["busybox", "sh"])).lines, "busybox ash").to.deep.equal(expected);
+  });
+
   it("never executes hostile argument values, even bypassing the encoder", async () => {
     const marker = join(lab.tempDirectory, "pwned");
     const evil = `$(touch ${marker})`;

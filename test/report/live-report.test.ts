@@ -5,7 +5,7 @@ import { DEFAULT_SCENARIO_DIR } from "../../src/cli/main.ts";
 import { runLive } from "../../src/cli/live-run.ts";
 import { liveCommand } from "../../src/cli/live-command.ts";
 import { renderLiveText, liveSummaryLine } from "../../src/report/live-text.ts";
-import { RESULTS_FORMAT, type Results } from "../../src/report/results.ts";
+import { liveJson, LIVE_JSON_FORMAT } from "../../src/report/live-json.ts";
 import { reproduceCommand } from "../../src/report/reproduce.ts";
 import { plainStyle } from "../../src/report/style.ts";
 import { FakeCluster, type FakeNetwork } from "../cli/fake-cluster.ts";
@@ -55,16 +55,24 @@ describe("live report", () => {
       stderr: () => undefined,
       style: plainStyle,
     });
-    const json = JSON.parse(out.join("")) as Results;
+    const json = JSON.parse(out.join("")) as ReturnType<typeof liveJson>;
     expect(code).to.equal(1);
-    expect(json.format).to.equal(RESULTS_FORMAT);
-    expect(json.mode).to.equal("live");
+    expect(json.format).to.equal(LIVE_JSON_FORMAT);
     expect(json.ok).to.equal(false);
     expect(json.outcome).to.equal("failures");
     const cell = json.phases[0]?.cells.find((c) => c.key === "shop/web -> shop/db:5432/TCP");
     expect(cell).to.deep.include({ declared: "deny", predicted: "deny", verdict: "cni-mismatch" });
     expect(cell?.observed).to.deep.include({ outcome: "connected", stability: "stable", samples: ["connected", "connected"] });
     expect(cell?.reproduce).to.match(/^kubectl exec -n shop web -c netproof -- nc -vz -w 1 10\.42\.\d+\.\d+ 5432$/);
+    expect(json.pods.find((p) => p.workload === "shop/web")).to.deep.equal({ workload: "shop/web", namespace: "shop", name: "web", ip: json.pods.find((p) => p.workload === "shop/web")!.ip, node: "fake-node" });
+    expect(json.pods.map((p) => p.workload)).to.include.members(["shop/web", "shop/api", "shop/db", "monitoring/prober"]);
+  });
+
+  it("names each pod's node, and the namespace it really ran in when the run renamed it", async () => {
+    const run = await runLive(plan, new FakeCluster(leaky), { ...options, mapNamespace: (n) => (n === "kube-system" ? n : `np-t1-${n}`) });
+    const text = renderLiveText(plan, run);
+    expect(text).to.include("pods (all on one node):");
+    expect(text).to.match(new RegExp(`\\n  shop/web\\s+${run.ips["shop/web"]!.replace(/\./g, "\\.")}  node fake-node as np-t1-shop/web\\n`));
   });
 
   it("reports progress on stderr and exit 3 when the cluster fails", async () => {

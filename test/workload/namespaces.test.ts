@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { rewriteNamespaces, identityMapping } from "../../src/workload/namespaces.ts";
+import { rewriteNamespaces, identityMapping, runNamespaceMapping } from "../../src/workload/namespaces.ts";
 import { renderWorkloads } from "../../src/workload/objects.ts";
 import type { KubeObject } from "../../src/kube/object.ts";
 import type { Phase } from "../../src/scenario/plan.ts";
@@ -69,5 +69,15 @@ describe("workload: namespaces renamed per run", () => {
     ]);
     expect(objects.pods.map((p) => p.metadata.namespace)).to.deep.equal(["np-7f3a-shop"]);
     expect(objects.services.map((p) => p.metadata.namespace)).to.deep.equal(["np-7f3a-shop"]);
+  });
+
+  it("gives a run's namespaces names of their own, within 63 characters, and leaves the cluster's own alone", () => {
+    const long = "a-namespace-name-that-is-long-enough-to-pass-the-limit-x";
+    const other = "a-namespace-name-that-is-long-enough-to-pass-the-limit-y";
+    const map = runNamespaceMapping("np-1a2b3c", new Set(["shop", long, other]));
+    expect(map("shop")).to.equal("np-1a2b3c-shop");
+    expect(map("kube-system")).to.equal("kube-system");
+    expect(map(long)).to.have.length.at.most(63).and.match(/^np-1a2b3c-a-namespace-name-.*[a-z0-9]$/);
+    expect(map(long)).to.not.equal(map(other));
   });
 });

@@ -35,6 +35,9 @@ describe("workload: a phase as Kubernetes objects", () => {
         terminationGracePeriodSeconds: 1,
         automountServiceAccountToken: false,
         enableServiceLinks: false,
+        topologySpreadConstraints: [
+          { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { "netproof.dev/run": "r1" } } },
+        ],
         containers: [
           {
             name: "netproof",

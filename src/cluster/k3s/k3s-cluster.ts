@@ -11,6 +11,15 @@ export interface K3sCluster {
   readonly containerName: string;
   /** Starts a netproof server per IPv4 external address on the cluster's network (image: the pods' netshoot). */
   provideExternals(endpoints: readonly ExternalEndpoint[], image: string): Promise<ExternalsProvided>;
+  /**
+   * From now on the caller removes the cluster (through stop()) on Ctrl-C and
+   * SIGTERM, in one cleanup with the rest of its run; until then the
+   * bring-up's own handler does. Call it with no await before the caller's
+   * handler is in place, so no signal falls between the two.
+   */
+  handOverSignals(): void;
+  /** True when --reuse found a kept cluster: it outlives the run, so the run must remove its own objects from it. */
+  readonly reused: boolean;
   /** Removes the containers and network of the run (unless kept); safe to call twice. */
   stop(): Promise<void>;
 }

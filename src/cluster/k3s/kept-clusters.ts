@@ -55,6 +55,9 @@ export async function reuseKept(
     containerName: name,
     provideExternals: (endpoints, image) =>
       startExternals(docker, kept.Id, endpoints, { image, network, runId: externalsRun, labels: runLabels(externalsRun, profile.name, false) }),
+    // No handler of the bring-up's own to hand over: nothing is started until provideExternals.
+    handOverSignals: () => undefined,
+    reused: true,
     // A kept cluster outlives the run; this run's externals do not.
     stop: async () => {
       await removeRun(docker, externalsRun);

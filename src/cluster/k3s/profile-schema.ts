@@ -5,10 +5,10 @@ import { z } from "zod";
 const SHA256 = /^[0-9a-f]{64}$/;
 const VERSION = /^\d+\.\d+\.\d+$/;
 
-/** `repository:tag@sha256:<64 hex>`: a tag for people, the digest for Docker. */
+/** `[registry[:port]/]repository:tag@sha256:<64 hex>`: a tag for people, the digest for Docker (a mirror may have a port). */
 const pinnedImage = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._\/-]*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}@sha256:[0-9a-f]{64}$/, {
+  .regex(/^(?:[a-z0-9][a-z0-9.-]*:\d+\/)?[a-z0-9][a-z0-9._\/-]*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}@sha256:[0-9a-f]{64}$/, {
     message: "an image is pinned by tag and digest: repository:tag@sha256:<64 hex digits>",
   });
 

@@ -141,6 +141,8 @@ export async function startK3s(profile: ResolvedProfile, options: StartOptions =
       runId,
       containerName,
       provideExternals: (endpoints, image) => startExternals(docker, id, endpoints, { image, network, runId, labels }),
+      handOverSignals: () => guard?.release(),
+      reused: false,
       stop: async () => {
         if (!keep) await removeAll();
       },

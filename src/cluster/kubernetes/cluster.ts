@@ -24,7 +24,7 @@ import { isCrd, waitEstablished } from "./crd.ts";
 import { execInPod } from "./exec.ts";
 import type { LoadedKubeconfig } from "./kubeconfig.ts";
 import { deleteNamespacesAndWait } from "./namespaces.ts";
-import { ObjectApi, sendAsIs } from "./object-api.ts";
+import { ObjectApi, sendAsIs, toModel } from "./object-api.ts";
 import { describe, isOwnedBy, runSelector, withRunLabels } from "./ownership.ts";
 import { waitForPods } from "./readiness.ts";
 
@@ -68,7 +68,7 @@ export class KubernetesCluster implements Cluster {
       sendAsIs(object.apiVersion, object.kind);
       try {
         await this.objects.patch(
-          object as KubernetesObject,
+          toModel(object) as KubernetesObject,
           undefined,
           undefined,
           FIELD_MANAGER,

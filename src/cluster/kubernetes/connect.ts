@@ -7,6 +7,8 @@ import { checkServer, loadKubeconfig } from "./kubeconfig.ts";
 export interface ConnectOptions {
   readonly file: string;
   readonly context?: string;
+  /** The kubeconfig itself (a cluster netproof started); `file` then only names it in messages. */
+  readonly text?: string;
   readonly runId: string;
   /** How long to wait for the API server's `/version` before giving up. */
   readonly connectTimeoutMs?: number;
@@ -15,7 +17,7 @@ export interface ConnectOptions {
 
 /** Loads the kubeconfig, checks that its server answers, and returns the adapter. Failures are UserErrors. */
 export async function connectKubeconfig(options: ConnectOptions): Promise<KubernetesCluster & { readonly serverVersion: string }> {
-  const loaded = loadKubeconfig({ file: options.file, context: options.context });
+  const loaded = loadKubeconfig({ file: options.file, context: options.context, ...(options.text !== undefined ? { text: options.text } : {}) });
   const serverVersion = await checkServer(loaded, options.connectTimeoutMs ?? 5000);
   const cluster = new KubernetesCluster(loaded, { runId: options.runId, cleanupTimeoutMs: options.cleanupTimeoutMs });
   return Object.assign(cluster, { serverVersion });

@@ -8,7 +8,10 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { UserError } from "../../user-error.ts";
 
 export interface KubeconfigChoice {
+  /** The file to read; with `text`, only the name shown in messages (e.g. a k3s container's kubeconfig). */
   readonly file: string;
+  /** The kubeconfig itself, when it comes from a cluster netproof started rather than a file. */
+  readonly text?: string;
   /** The context to use; absent means the file's current context. */
   readonly context?: string;
 }
@@ -25,7 +28,8 @@ export interface LoadedKubeconfig {
 export function loadKubeconfig(choice: KubeconfigChoice): LoadedKubeconfig {
   const kc = new KubeConfig();
   try {
-    kc.loadFromFile(choice.file);
+    if (choice.text !== undefined) kc.loadFromString(choice.text);
+    else kc.loadFromFile(choice.file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : firstLine(error);

@@ -4,6 +4,7 @@
 import { KubernetesObjectApi, type KubeConfig, type V1APIResource } from "@kubernetes/client-node";
 // The serializer KubernetesObjectApi itself uses; not re-exported by the package index (client-node pinned at 1.4.0).
 import { ObjectSerializer } from "@kubernetes/client-node/dist/serializer.js";
+import { getSerializationType } from "@kubernetes/client-node/dist/util.js";
 
 export class ObjectApi extends KubernetesObjectApi {
   static forConfig(kc: KubeConfig): ObjectApi {
@@ -44,4 +45,15 @@ export function sendAsIs(apiVersion: string, kind: string): void {
   } catch {
     // someone in this process registered a serializer for the kind already: theirs stands
   }
+}
+
+/**
+ * The object in client-node's model form. KubernetesObjectApi serializes a
+ * built-in kind's body through its generated model, whose attribute names are
+ * not always the wire names (NetworkPolicy peers: `_from` for `from`): a
+ * plain wire object would lose those fields, and an ingress rule its peers.
+ * Deserializing first makes the round trip give back the wire object.
+ */
+export function toModel<T extends { apiVersion: string; kind: string }>(object: T): T {
+  return ObjectSerializer.deserialize(object, getSerializationType(object.apiVersion, object.kind)) as T;
 }
