@@ -177,6 +177,8 @@ function fullTables(group: MatrixGroup<CellPlanResult>, label: (id: string) => s
 function sideBySide(t: TablePair, style: Style): string[] {
   const left = renderTable(t.rows, t.columns, t.declared, t.flagged);
   const right = renderTable(t.rows, t.columns, t.predicted, t.flagged);
+  // Where the author and the oracle agree on every cell, one table says it.
+  if (left.every((line, i) => line === right[i])) return [`  declared = predicted`, ...left.map((line) => `  ${colourMarks(line, style)}`)];
   const width = left.reduce((n, l) => Math.max(n, l.length), 10);
   return [`  ${"declared".padEnd(width)}    predicted`, ...left.map((line, i) => `  ${colourMarks(line.padEnd(width), style)}    ${colourMarks(right[i] ?? "", style)}`)];
 }

@@ -27,6 +27,8 @@ export const colourStyle: Style = {
 };
 
 export function styleFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): Style {
-  const wanted = stream.isTTY === true && !("NO_COLOR" in env) && env.TERM !== "dumb";
+  // NO_COLOR wins over everything, FORCE_COLOR included (no-color.org; set at all counts here).
+  if ("NO_COLOR" in env) return plainStyle;
+  const wanted = stream.isTTY === true && env.TERM !== "dumb";
   return wanted || env.FORCE_COLOR === "1" ? colourStyle : plainStyle;
 }
