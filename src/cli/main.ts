@@ -11,6 +11,7 @@ import { scenarioCommand } from "./scenario-command.ts";
 import { schemaCommand } from "./schema-command.ts";
 import { diffCommand } from "./diff-command.ts";
 import { cleanupCommand, type CleanupFlags } from "./cleanup-command.ts";
+import type { ClusterFlags } from "./cluster-factory.ts";
 
 import { EXIT } from "./exit.ts";
 
@@ -83,21 +84,15 @@ export function buildProgram(): Command {
   return program;
 }
 
-export interface ScenarioFlags {
+/** The cluster flags (ClusterFlags) plus the rest of `scenario`'s. */
+export interface ScenarioFlags extends ClusterFlags {
   readonly plan?: boolean;
   readonly format: "text" | "json";
   readonly list?: boolean;
   readonly all?: boolean;
   readonly verbose?: boolean;
   readonly dir: string;
-  readonly cluster?: string;
-  readonly kubeconfig?: string;
-  readonly context?: string;
-  readonly keep?: boolean;
-  readonly reuse?: boolean;
-  readonly calicoVersion?: string;
   readonly listClusters?: boolean;
-  readonly image?: string;
   readonly probeTimeout: number;
   readonly observe: number;
   readonly reportDir?: string;

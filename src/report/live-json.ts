@@ -4,11 +4,10 @@
 
 import type { Plan, Target } from "../scenario/plan.ts";
 import { describePrediction } from "../oracle/explain.ts";
-import { outcomeKey } from "../probe/outcome.ts";
 import type { LiveRunResult, LiveSummary } from "../verdict/live-summary.ts";
 import { liveOutcome, type LiveOutcome } from "../verdict/live-summary.ts";
 import type { LiveVerdict, Stability } from "../verdict/observed.ts";
-import { reproduceCommand } from "./reproduce.ts";
+import { observedSamples, probedAt } from "./results.ts";
 
 export const LIVE_JSON_FORMAT = "netproof.live/v1";
 
@@ -76,7 +75,6 @@ export function liveJson(plan: Plan, run: LiveRunResult): LiveJson {
       cells: phase.cells.map((r): LiveCellJson => {
         const d = r.cell.declared;
         const p = r.predicted;
-        const spec = r.probe?.spec;
         return {
           key: r.cell.key,
           from: r.cell.from,
@@ -88,17 +86,10 @@ export function liveJson(plan: Plan, run: LiveRunResult): LiveJson {
           declaredAt: d.kind === "oracle" ? null : { file: d.at.file, line: d.at.line },
           predicted: p.kind === "invalid" ? "invalid" : p.kind === "allowed" ? "allow" : "deny",
           reason: describePrediction(p, r.cell.key),
-          observed: {
-            outcome: outcomeKey(r.observed.final),
-            detail: r.observed.final.detail ?? null,
-            stability: r.observed.stability,
-            samples: r.samples.map((s) => outcomeKey(s.observation)),
-            settledAfterMs: r.observed.settledAfterMs ?? null,
-          },
+          observed: observedSamples(r),
           verdict: r.verdict.kind,
           verdictDetail: r.verdict,
-          address: spec && spec.kind !== "dns" ? { host: spec.host, port: spec.port } : null,
-          reproduce: r.probe ? reproduceCommand(r.probe.pod, r.probe.spec, run.probeTimeoutMs) : null,
+          ...probedAt(r, run.probeTimeoutMs),
         };
       }),
     })),

@@ -2,19 +2,12 @@
 import type { Mark } from "./truth-table.ts";
 import type { CellLiveResult as CellLiveRun } from "../verdict/live-summary.ts";
 import { observedReach, type LiveVerdict } from "../verdict/observed.ts";
+import { predictedReach } from "../verdict/verdict.ts";
 import { describeObservation, outcomeKey } from "../probe/outcome.ts";
 
 /** What the cell should do: the author's word, or the oracle's where the author left it. */
 export function expectedMark(r: CellLiveRun): Mark {
-  if (r.declared !== "oracle") return r.declared;
-  switch (r.predicted.kind) {
-    case "allowed":
-      return "allow";
-    case "denied":
-      return "deny";
-    case "invalid":
-      return "unknown";
-  }
+  return r.declared !== "oracle" ? r.declared : (predictedReach(r.predicted) ?? "unknown");
 }
 
 export function observedMark(r: CellLiveRun): Mark {

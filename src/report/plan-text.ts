@@ -4,7 +4,7 @@
 
 import type { Plan, PlannedWorkload } from "../scenario/plan.ts";
 import { describePrediction } from "../oracle/explain.ts";
-import type { CellPlanResult, PhasePlanResult, PlanSummary } from "../verdict/verdict.ts";
+import { predictedReach, type CellPlanResult, type PhasePlanResult, type PlanSummary } from "../verdict/verdict.ts";
 import { groupResult, splitResults, type MatrixGroup } from "./matrix.ts";
 import { groupTable, WILDCARD } from "./table-groups.ts";
 import { renderTable, type Mark } from "./truth-table.ts";
@@ -406,14 +406,7 @@ function declaredMark(r: CellPlanResult): Mark {
 }
 
 function predictedMark(r: CellPlanResult): Mark {
-  switch (r.predicted.kind) {
-    case "allowed":
-      return "allow";
-    case "denied":
-      return "deny";
-    case "invalid":
-      return "unknown";
-  }
+  return predictedReach(r.predicted) ?? "unknown";
 }
 
 const REACH_WORD: Record<Mark, string> = { allow: "allow", deny: "deny", unknown: "?", none: "-" };

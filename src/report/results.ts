@@ -241,19 +241,30 @@ function planCell(r: CellPlanResult, nearMisses: readonly string[]): ResultCell 
 }
 
 function liveCell(r: CellLiveResult, probeTimeoutMs: number, nearMisses: readonly string[]): ResultCell {
-  const spec = r.probe?.spec;
   return {
     ...common(r.cell, r.declared, r.predicted, nearMisses),
-    observed: {
-      reach: reachOf(r),
-      outcome: outcomeKey(r.observed.final),
-      detail: r.observed.final.detail ?? null,
-      stability: r.observed.stability,
-      samples: r.samples.map((s) => outcomeKey(s.observation)),
-      settledAfterMs: r.observed.settledAfterMs ?? null,
-    },
+    observed: { reach: reachOf(r), ...observedSamples(r) },
     verdict: r.verdict.kind,
     verdictDetail: r.verdict,
+    ...probedAt(r, probeTimeoutMs),
+  };
+}
+
+/** What a live cell's probe saw, as both JSON reports write it. */
+export function observedSamples(r: CellLiveResult) {
+  return {
+    outcome: outcomeKey(r.observed.final),
+    detail: r.observed.final.detail ?? null,
+    stability: r.observed.stability,
+    samples: r.samples.map((s) => outcomeKey(s.observation)),
+    settledAfterMs: r.observed.settledAfterMs ?? null,
+  };
+}
+
+/** Where a live cell was probed, and the command that probes it again by hand. */
+export function probedAt(r: CellLiveResult, probeTimeoutMs: number) {
+  const spec = r.probe?.spec;
+  return {
     address: spec && spec.kind !== "dns" ? { host: spec.host, port: spec.port } : null,
     reproduce: r.probe ? reproduceCommand(r.probe.pod, r.probe.spec, probeTimeoutMs) : null,
   };
