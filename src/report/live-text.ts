@@ -9,7 +9,7 @@ import { describePrediction } from "../oracle/explain.ts";
 import type { CellLiveResult, LiveRunResult, LiveSummary } from "../verdict/live-summary.ts";
 import { groupResult, splitResults } from "./matrix.ts";
 import { TruthTable, tableKey, type Mark } from "./truth-table.ts";
-import { workloadLabels } from "./labels.ts";
+import { cellTitle, workloadLabels } from "./labels.ts";
 import { denialLines } from "./near-miss-lines.ts";
 import { coverageLines, ruleCoverage } from "./coverage.ts";
 import { type Style, plainStyle } from "./style.ts";
@@ -69,9 +69,9 @@ export function renderLiveText(plan: Plan, run: LiveRunResult, options: LiveText
     if (others.length > 0) {
       out.push("");
       out.push(`  ${style.bold("Other cells")}`);
-      const width = Math.max(...others.map((r) => safe(r.cell.key).length));
+      const width = Math.max(...others.map((r) => safe(cellTitle(r.cell)).length));
       for (const r of others) {
-        out.push(`  ${mark(r, style)}${safe(r.cell.key).padEnd(width)}  expected ${word(expectedMark(r))}  observed ${word(observedMark(r))}`);
+        out.push(`  ${mark(r, style)}${safe(cellTitle(r.cell)).padEnd(width)}  expected ${word(expectedMark(r))}  observed ${word(observedMark(r))}`);
       }
     }
     const explained = phase.cells.filter((r) => options.verbose || needsLook(r));
@@ -110,7 +110,7 @@ function needsLook(r: CellLiveResult): boolean {
 }
 
 function explainCell(r: CellLiveResult, timeoutMs: number, style: Style, closest: readonly string[]): string[] {
-  const lines = [`  ${mark(r, style)}${safe(r.cell.key)}  ${verdictText(r.verdict)}`];
+  const lines = [`  ${mark(r, style)}${safe(cellTitle(r.cell))}  ${verdictText(r.verdict)}`];
   const d = r.cell.declared;
   lines.push(d.kind === "oracle" ? "       declared: nothing (left to the oracle)" : `       declared: ${d.kind} at ${safe(d.at.file)}:${d.at.line}`);
   lines.push(`       predicted: ${safe(describePrediction(r.predicted, r.cell.key))}`);

@@ -8,7 +8,7 @@ import { predictedReach, type CellPlanResult, type PhasePlanResult, type PlanSum
 import { groupResult, splitResults, type MatrixGroup } from "./matrix.ts";
 import { groupTable, WILDCARD } from "./table-groups.ts";
 import { renderTable, type Mark } from "./truth-table.ts";
-import { workloadLabels } from "./labels.ts";
+import { cellTitle, workloadLabels } from "./labels.ts";
 import { denialLines } from "./near-miss-lines.ts";
 import { coverageLines, ruleCoverage } from "./coverage.ts";
 import { type Style, plainStyle } from "./style.ts";
@@ -106,7 +106,7 @@ function writeLines(
       out.push("");
       out.push(`  ${style.bold("Other cells")}`);
       const listed = options.verbose === true || others.length <= OTHERS_MAX ? others.map((r) => ({ first: r, sources: [r.cell.from] })) : groupOthers(others);
-      const text = listed.map((g) => safe(g.sources.length === 1 ? g.first.cell.key : `${describe(g.sources)} -> ${targetPart(g.first)}`));
+      const text = listed.map((g) => safe(g.sources.length === 1 ? cellTitle(g.first.cell) : `${describe(g.sources)} -> ${targetPart(g.first)}`));
       const width = text.reduce((n, t) => Math.max(n, t.length), 0);
       listed.forEach((g, i) => {
         const ok = g.first.verdict.kind === "pass";
@@ -345,7 +345,7 @@ interface OtherGroup {
 
 /** The key without its source: `dns:name`, `external:…`, `service:…`. */
 function targetPart(r: CellPlanResult): string {
-  return r.cell.key.slice(r.cell.from.length + " -> ".length);
+  return cellTitle(r.cell).slice(r.cell.from.length + " -> ".length);
 }
 
 function groupOthers(others: readonly CellPlanResult[]): OtherGroup[] {
@@ -379,7 +379,7 @@ function groupExplained(explained: readonly CellPlanResult[]): ExplainedGroup[] 
 
 function explainGroup(g: ExplainedGroup, describe: (ids: readonly string[]) => string, style: Style): string[] {
   if (g.cells.length === 1) return explainCell(g.first, style, []);
-  const shown = g.cells.slice(0, 3).map((r) => r.cell.key);
+  const shown = g.cells.slice(0, 3).map((r) => cellTitle(r.cell));
   const sources = describe([...new Set(g.cells.map((r) => r.cell.from))]);
   const lines = [`  ${style.red("!!")} ${g.cells.length} cells from ${sources}: ${shown.join(", ")}, …`];
   const declared = g.first.cell.declared;
@@ -392,7 +392,7 @@ function explainGroup(g: ExplainedGroup, describe: (ids: readonly string[]) => s
 function explainCell(r: CellPlanResult, style: Style, closest: readonly string[]): string[] {
   const lines: string[] = [];
   const ok = r.verdict.kind === "pass";
-  lines.push(`  ${ok ? style.green("ok") : style.red("!!")} ${safe(r.cell.key)}`);
+  lines.push(`  ${ok ? style.green("ok") : style.red("!!")} ${safe(cellTitle(r.cell))}`);
   const declared = r.cell.declared;
   if (declared.kind === "oracle") lines.push(`       declared: nothing (left to the oracle)`);
   else lines.push(`       declared: ${declared.kind} at ${safe(declared.at.file)}:${declared.at.line}`);

@@ -35,6 +35,14 @@ describe("cli: netproof scenario", function () {
     return file;
   }
 
+  it("shows an external address by the scenario's name for it, and keeps the key as written in JSON", async () => {
+    const text = await netproof("scenario", "three-tier", "--plan");
+    expect(text.stdout).to.include("shop/web -> external:example (203.0.113.10):443/TCP");
+    const json = await netproof("scenario", "three-tier", "--plan", "--format", "json");
+    expect(json.stdout).to.include('"shop/web -> external:203.0.113.10:443/TCP"');
+    expect(json.stdout).to.not.include("external:example (");
+  });
+
   it("every library scenario passes plan mode; the mistake ones say what the mistake is", () => {
     const entries = listScenarios(scenarios);
     expect(entries.map((e) => e.name)).to.include.members([
