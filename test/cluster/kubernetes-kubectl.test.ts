@@ -3,14 +3,14 @@
 // - no OpenAPI documents, so `apply` runs with --validate=false;
 // - `get` gets plain lists, not Tables, so kubectl prints NAME and AGE only;
 // - exec is websocket only: kubectl 1.29 and older speak SPDY and get a clear refusal.
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { execa } from "execa";
 import { startStandIn, type RunningStandIn } from "../api-standin/fixture.ts";
 import type { HostCluster } from "../api-standin/host-cluster.ts";
+import { assertKubectls, kubectlPath } from "../support/kubectl.ts";
 
-const KUBECTL = (v: string) => `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`;
 
 const MANIFEST = `apiVersion: v1
 kind: Namespace
@@ -53,8 +53,8 @@ describe("API stand-in under kubectl", function () {
   let s: RunningStandIn;
   let manifest: string;
 
-  before(async function () {
-    if (!existsSync(KUBECTL("1.33"))) this.skip(); // kubectl binaries are a machine fact here, not a feature
+  before(async () => {
+    assertKubectls(["1.27", "1.30", "1.33"]);
     s = await startStandIn();
     manifest = join(s.dir, "objects.yaml");
     writeFileSync(manifest, MANIFEST);
@@ -62,7 +62,7 @@ describe("API stand-in under kubectl", function () {
   after(async () => s?.stop());
 
   const kubectl = (version: string, ...args: string[]) =>
-    execa(KUBECTL(version), ["--kubeconfig", s.kubeconfig, ...args], { reject: false, timeout: 30_000 });
+    execa(kubectlPath(version), ["--kubeconfig", s.kubeconfig, ...args], { reject: false, timeout: 30_000 });
 
   for (const version of ["1.27", "1.33"]) {
     describe(`kubectl ${version}`, () => {

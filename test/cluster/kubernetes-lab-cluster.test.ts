@@ -8,15 +8,16 @@ import { expect } from "chai";
 import { execa } from "execa";
 import { listLeftovers } from "../lab/leftovers.ts";
 import { assertLabUsable } from "../lab/preflight.ts";
+import { assertKubectls, kubectlPath } from "../support/kubectl.ts";
 
-const KUBECTL = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33";
+const KUBECTL = kubectlPath("1.33");
 
 describe("npm run lab-cluster", function () {
   this.timeout(60_000);
   let dir = "";
-  before(function () {
+  before(() => {
     assertLabUsable();
-    if (!existsSync(KUBECTL)) this.skip(); // kubectl binaries are a machine fact here, not a feature
+    assertKubectls(["1.33"]);
     dir = mkdtempSync(join(tmpdir(), "netproof-lab-cluster-"));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
