@@ -139,9 +139,12 @@ export function writePlanJson(
 
 /** Targets by the `to` object cells share, then by port and probe. */
 class TargetTable {
-  readonly values: TargetJson[] = [];
+  private readonly distinct = new ContentIndex<TargetJson>();
   private readonly byTo = new Map<Target, Map<number | string, Map<string, number>>>();
-  private readonly byContent = new Map<string, number>();
+
+  get values(): readonly TargetJson[] {
+    return this.distinct.values;
+  }
 
   index(cell: Cell): number {
     let byPort = this.byTo.get(cell.to);
@@ -165,13 +168,7 @@ class TargetTable {
         probe: cell.kind,
         ...(cell.http ? { http: cell.http } : {}),
       };
-      const content = JSON.stringify(value);
-      i = this.byContent.get(content);
-      if (i === undefined) {
-        i = this.values.length;
-        this.values.push(value);
-        this.byContent.set(content, i);
-      }
+      i = this.distinct.index(value);
       byProbe.set(id, i);
     }
     return i;
@@ -242,25 +239,38 @@ class OutcomeTable {
   }
 }
 
-/** Distinct values by content; the same object is looked up by identity first. */
-class Interner<K extends object, V> {
+/** Values kept once per distinct JSON content; a value's index is its position. */
+class ContentIndex<V> {
   readonly values: V[] = [];
-  private readonly byIdentity = new Map<K, number>();
   private readonly byContent = new Map<string, number>();
 
+  index(value: V): number {
+    const content = JSON.stringify(value);
+    let i = this.byContent.get(content);
+    if (i === undefined) {
+      i = this.values.length;
+      this.values.push(value);
+      this.byContent.set(content, i);
+    }
+    return i;
+  }
+}
+
+/** Distinct values by content; the same object is looked up by identity first. */
+class Interner<K extends object, V> {
+  private readonly distinct = new ContentIndex<V>();
+  private readonly byIdentity = new Map<K, number>();
+
   constructor(private readonly shape: (key: K) => V) {}
+
+  get values(): readonly V[] {
+    return this.distinct.values;
+  }
 
   index(key: K): number {
     let i = this.byIdentity.get(key);
     if (i === undefined) {
-      const value = this.shape(key);
-      const content = JSON.stringify(value);
-      i = this.byContent.get(content);
-      if (i === undefined) {
-        i = this.values.length;
-        this.values.push(value);
-        this.byContent.set(content, i);
-      }
+      i = this.distinct.index(this.shape(key));
       this.byIdentity.set(key, i);
     }
     return i;
